@@ -1,0 +1,96 @@
+#include "cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+namespace twinning::cli {
+
+namespace {
+
+// Options every command that reads campaigns or the store shares; set ones override the file.
+struct Common {
+  std::string config, listen, data, campaigns, resources, public_url;
+  unsigned threads = 0;
+};
+
+void add_common(CLI::App* cmd, Common& c, bool server_options) {
+  cmd->add_option("--config", c.config, "settings file (YAML; see docs/configuration.md)");
+  cmd->add_option("--data", c.data, "data directory holding the store (default ./data)");
+  cmd->add_option("--campaigns", c.campaigns, "directory of campaign folders (default ./campaigns)");
+  cmd->add_option("--resources", c.resources, "directory with templates/, locales/ and static/");
+  cmd->add_option("--public-url", c.public_url, "public base URL used in every link twinning writes");
+  if (server_options) {
+    cmd->add_option("--listen", c.listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
+    cmd->add_option("--threads", c.threads, "server threads (default: one per core)");
+  }
+}
+
+Result<Settings> settings_from(const Common& c) {
+  Settings s;
+  if (!c.config.empty()) {
+    auto loaded = load_settings(c.config);
+    if (!loaded.ok()) return loaded.error();
+    s = std::move(loaded).value();
+  }
+  if (!c.listen.empty()) s.listen = c.listen;
+  if (!c.data.empty()) s.data_dir = c.data;
+  if (!c.campaigns.empty()) s.campaigns_dir = c.campaigns;
+  if (!c.resources.empty()) s.resources_dir = c.resources;
+  if (!c.public_url.empty()) s.public_url = c.public_url;
+  if (c.threads != 0) s.threads = c.threads;
+  return s;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"twinning: campaigns that ask people anywhere to contact the officials of twinned cities"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("twinning ") + TWINNING_VERSION);
+
+  Common common;
+  auto* serve_cmd = app.add_subcommand("serve", "serve the campaigns' pages and record actions");
+  add_common(serve_cmd, common, true);
+
+  std::vector<std::string> check_dirs;
+  auto* check_cmd = app.add_subcommand("check", "check campaign folders and report every problem");
+  check_cmd->add_option("DIR", check_dirs, "campaign folders (default: every folder under --campaigns)");
+  add_common(check_cmd, common, false);
+
+  PreviewOptions pv;
+  auto* preview_cmd = app.add_subcommand("preview", "print as JSON what a supporter is given on one channel");
+  preview_cmd->add_option("CAMPAIGN_DIR", pv.campaign_dir, "the campaign folder")->required();
+  preview_cmd->add_option("--channel", pv.channel, "email, webform, letter, call, post, share or petition")->required();
+  preview_cmd->add_option("--lang", pv.lang, "the supporter's language (one of the campaign's)")->required();
+  preview_cmd->add_option("--from", pv.from, "the supporter's country, ISO 3166-1 alpha-2 (DK, US, KR...)")->required();
+  preview_cmd->add_option("--supporter", pv.supporter_file, "YAML or JSON file with the supporter's name, email...");
+  preview_cmd->add_option("--at", pv.at, "the time to preview at, RFC 3339 (default: now)");
+  add_common(preview_cmd, common, false);
+
+  std::string backup_file;
+  auto* backup_cmd = app.add_subcommand("backup", "copy the store consistently, also while serve runs");
+  backup_cmd->add_option("FILE", backup_file, "where to write the copy")->required();
+  add_common(backup_cmd, common, false);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  auto settings = settings_from(common);
+  if (!settings.ok()) {
+    std::cerr << "twinning: " << settings.error().message << "\n";
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(settings.value().log_level));
+  if (serve_cmd->parsed()) return serve(settings.value());
+  if (check_cmd->parsed()) return check(check_dirs, settings.value(), std::cout);
+  if (preview_cmd->parsed()) return preview(pv, settings.value(), std::cout, std::cerr);
+  if (backup_cmd->parsed()) return backup(backup_file, settings.value(), std::cout, std::cerr);
+  return 2;
+}
+
+}  // namespace twinning::cli

@@ -1,0 +1,22 @@
+#pragma once
+// The `twinning` command line: serve, check, preview, backup. main() only calls run().
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "common/config.hpp"
+
+namespace twinning::cli {
+
+int run(int argc, char** argv);
+
+// Subcommands, callable from tests with their own streams.
+int serve(const Settings& settings);
+int check(const std::vector<std::string>& dirs, const Settings& settings, std::ostream& out);
+struct PreviewOptions {
+  std::string campaign_dir, channel, lang, from, supporter_file, at;
+};
+int preview(const PreviewOptions& options, const Settings& settings, std::ostream& out, std::ostream& err);
+int backup(const std::string& file, const Settings& settings, std::ostream& out, std::ostream& err);
+
+}  // namespace twinning::cli

@@ -1,0 +1,131 @@
+// `twinning preview CAMPAIGN_DIR --channel ID --lang L --from CC [--supporter FILE] [--at TIME]`:
+// prints, as JSON, exactly what a supporter from country CC is given on that channel. The shape
+// is documented in docs/preview.md.
+#include <yaml-cpp/yaml.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "campaign/load.hpp"
+#include "campaign/validators.hpp"
+#include "cli/cli.hpp"
+#include "common/utf8.hpp"
+#include "render/channel_view.hpp"
+#include "render/page.hpp"
+
+namespace twinning::cli {
+
+namespace {
+
+// The supporter file: a small YAML (or JSON, which is YAML) map of name, email, country, phone.
+Result<render::SupporterView> read_supporter(const std::string& file, const std::string& from) {
+  render::SupporterView s;
+  s.country = from;
+  if (file.empty()) return s;
+  try {
+    YAML::Node root = YAML::LoadFile(file);
+    if (!root.IsMap()) return Error::make(ErrorKind::bad_request, file + ": expected a map such as `name: Ana Lima`");
+    for (const auto& kv : root) {
+      const auto key = kv.first.as<std::string>();
+      if (!kv.second.IsScalar()) {
+        return Error::make(ErrorKind::bad_request, file + ":" + std::to_string(kv.second.Mark().line + 1) + ": '" + key +
+                                                       "' must be a single value");
+      }
+      const auto value = kv.second.as<std::string>();
+      if (!is_valid_utf8(value)) return Error::make(ErrorKind::invalid_utf8, file + ": '" + key + "' is not UTF-8");
+      if (key == "name") {
+        s.name = value;
+      } else if (key == "country") {
+        if (!campaign::is_country_code(value)) {
+          return Error::make(ErrorKind::bad_request, file + ": country '" + value + "' is not an ISO 3166-1 code");
+        }
+        s.country = value;
+      } else if (key != "email" && key != "phone") {
+        return Error::make(ErrorKind::bad_request,
+                           file + ":" + std::to_string(kv.first.Mark().line + 1) + ": unknown key '" + key +
+                               "' (the supporter file takes name, email, country and phone)");
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return Error::make(ErrorKind::bad_request, file + ": " + e.what());
+  }
+  return s;
+}
+
+std::string rfc3339(std::chrono::sys_seconds t) {
+  const auto days = std::chrono::floor<std::chrono::days>(t);
+  const std::chrono::year_month_day ymd{days};
+  const std::chrono::hh_mm_ss hms{t - days};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()));
+  return buf;
+}
+
+}  // namespace
+
+int preview(const PreviewOptions& o, const Settings& settings, std::ostream& out, std::ostream& err) {
+  auto loaded = campaign::load_campaign(o.campaign_dir);
+  if (!loaded.ok()) {
+    err << "twinning preview: " << o.campaign_dir << " does not pass check:\n";
+    for (const auto& p : loaded.problems) err << "  " << campaign::format_problem(p) << "\n";
+    return 1;
+  }
+  const auto& c = *loaded.campaign;
+  auto channel = domain::parse_channel(o.channel);
+  if (!channel) {
+    err << "twinning preview: unknown channel '" << o.channel
+        << "' (use email, webform, letter, call, post, share or petition)\n";
+    return 2;
+  }
+  if (!c.channel_enabled(*channel)) {
+    err << "twinning preview: the campaign does not enable the channel '" << o.channel << "'\n";
+    return 2;
+  }
+  if (!c.has_language(o.lang)) {
+    std::string langs;
+    for (const auto& l : c.languages) langs += (langs.empty() ? "" : ", ") + l;
+    err << "twinning preview: the campaign has no language '" << o.lang << "' (it has " << langs << ")\n";
+    return 2;
+  }
+  if (!campaign::is_country_code(o.from)) {
+    err << "twinning preview: --from '" << o.from << "' is not an ISO 3166-1 alpha-2 country code (e.g. DK, US, KR)\n";
+    return 2;
+  }
+  auto at = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (!o.at.empty()) {
+    auto parsed = campaign::parse_rfc3339(o.at);
+    if (!parsed.ok()) {
+      err << "twinning preview: --at: " << parsed.error().message << " (e.g. 2026-11-25T14:00:00+01:00)\n";
+      return 2;
+    }
+    at = parsed.value();
+  }
+  auto supporter = read_supporter(o.supporter_file, o.from);
+  if (!supporter.ok()) {
+    err << "twinning preview: --supporter " << supporter.error().message << "\n";
+    return 2;
+  }
+  const std::string page_url = settings.base_url() + render::campaign_path(c.id, o.lang);
+  render::ViewContext ctx{c, o.lang, page_url, supporter.value(), false, {}, at};
+  auto view = render::channel_view(ctx, *channel);
+  if (!view.ok()) {
+    err << "twinning preview: " << view.error().message << "\n";
+    return 1;
+  }
+  nlohmann::json doc = {{"campaign", c.id},
+                        {"channel", o.channel},
+                        {"lang", o.lang},
+                        {"from", o.from},
+                        {"at", rfc3339(at)},
+                        {"open", c.open_at(at)},
+                        {"page_url", page_url},
+                        {"supporter", {{"name", supporter.value().name}, {"country", supporter.value().country}}},
+                        {"view", view.value()}};
+  out << doc.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace twinning::cli

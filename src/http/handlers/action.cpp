@@ -1,0 +1,105 @@
+// POST /{campaign}/{lang}/action: the action form, form-encoded (no JavaScript) or JSON (fetch).
+#include <nlohmann/json.hpp>
+
+#include "app/action.hpp"
+#include "http/form.hpp"
+#include "http/handlers/handlers.hpp"
+
+namespace twinning::http::handlers {
+
+namespace {
+
+// The supporter's values, kept so the page can show the form again as it was sent.
+render::FormState form_state(const app::Fields& fields, const std::vector<app::FieldError>& problems,
+                             const i18n::Catalog& t) {
+  render::FormState state;
+  for (const auto& [k, v] : fields) state.values[k] = v;
+  for (const auto& p : problems) state.errors.emplace_back(p.field, t.get("error.field." + p.code));
+  return state;
+}
+
+void answer_invalid(app::App& app, Request& req, const app::CampaignEntry& entry, const std::string& lang,
+                    const app::Fields& fields, const std::vector<app::FieldError>& problems, const Respond& respond) {
+  auto site = app.site();
+  const auto& t = site->catalogs().get(lang);
+  if (wants_json(req)) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : problems) {
+      list.push_back({{"field", p.field}, {"message", p.message}, {"text", t.get("error.field." + p.code)}});
+    }
+    nlohmann::json body = {{"error", "bad_request"},
+                           {"field", problems.front().field},
+                           {"message", t.get("error.field." + problems.front().code)},
+                           {"problems", list}};
+    return respond(json_response(400, body.dump()));
+  }
+  auto html = site->pages().campaign(entry.campaign, site->catalogs(), lang, site->base_url(), false,
+                                     form_state(fields, problems, t));
+  if (!html.ok()) return respond(render_error(app, &req, html.error()));
+  Response res = Response::text(400, std::move(html).value(), "text/html; charset=utf-8");
+  res.set_header("Content-Language", lang);
+  res.set_header("Cache-Control", "no-store");
+  respond(std::move(res));
+}
+
+}  // namespace
+
+void add_action_routes(Router& router, app::App& app) {
+  router.add("POST", "/{campaign}/{lang}/action", [&app](Request& req, Respond respond) {
+    auto site = app.site();
+    const auto* entry = site->find(std::string(req.param("campaign")));
+    const std::string lang(req.param("lang"));
+    if (entry == nullptr || !entry->campaign.has_language(lang)) {
+      return respond(render_error(app, &req, Error::make(ErrorKind::not_found, "no such campaign or language")));
+    }
+    const auto now = app.now();
+    if (!entry->campaign.open_at(now)) {
+      return respond(render_error(
+          app, &req, Error::make(ErrorKind::campaign_closed, "this campaign is not open for actions")));
+    }
+
+    const auto content_type = req.header("Content-Type").value_or("");
+    Result<app::Fields> fields = Error::make(
+        ErrorKind::unsupported_media_type,
+        "send the form as application/x-www-form-urlencoded or application/json");
+    if (content_type.find("application/x-www-form-urlencoded") == 0) {
+      fields = parse_form(req.body, app.settings().limits);
+    } else if (content_type.find("application/json") == 0) {
+      fields = app::fields_from_json(req.body);
+    }
+    if (!fields.ok()) return respond(render_error(app, &req, fields.error()));
+
+    std::vector<app::FieldError> problems;
+    auto input = app::parse_action(fields.value(), entry->campaign, problems);
+    if (!input.ok()) {
+      if (problems.empty()) return respond(render_error(app, &req, input.error()));
+      return answer_invalid(app, req, *entry, lang, fields.value(), problems, respond);
+    }
+
+    const bool json = wants_json(req);
+    const std::string campaign_id = entry->campaign.id;
+    app.store().record_action(
+        app::to_record(input.value(), entry->campaign, lang, now),
+        // Runs on the store's writer thread once the action is durable; `site` keeps the
+        // pages it reads alive even if a reload replaced them meanwhile.
+        [&app, site, json, lang, campaign_id, respond = std::move(respond),
+         req_copy = Request{req.method, req.target, req.path, req.query, req.headers, {}, req.client_ip, req.params}](
+            Result<store::Recorded> recorded) {
+          if (!recorded.ok()) return respond(render_error(app, &req_copy, recorded.error()));
+          const auto& r = recorded.value();
+          const auto& t = site->catalogs().get(lang);
+          if (json) {
+            nlohmann::json body = {{"action_id", r.action_id},
+                                   {"duplicate", r.duplicate},
+                                   {"status", r.status},
+                                   {"message", t.get(r.duplicate ? "thanks.duplicate" : "thanks.recorded") + " " +
+                                                   t.get("thanks.next")}};
+            return respond(json_response(r.duplicate ? 200 : 201, body.dump()));
+          }
+          respond(redirect(303, render::campaign_path(campaign_id, lang) + "thanks?r=" +
+                                    (r.duplicate ? "duplicate" : "recorded")));
+        });
+  });
+}
+
+}  // namespace twinning::http::handlers

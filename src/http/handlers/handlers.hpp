@@ -1,0 +1,31 @@
+#pragma once
+// The routes of twinning and their handlers. Each handler turns a request into a call and the
+// result into a response; the rules live in src/app and src/domain.
+#include "app/app.hpp"
+#include "common/result.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+
+namespace twinning::http::handlers {
+
+// Adds every route to `router`.
+void add_routes(Router& router, app::App& app);
+
+// The error response for a request, as a page in the visitor's language or as JSON when the
+// client asked for JSON. `req` is null when the request could not be parsed at all.
+Response render_error(app::App& app, const Request* req, const Error& error);
+
+// --- shared by the handler files ---
+// The language of the visitor for pages that are not tied to a campaign language.
+std::string visitor_language(const app::Site& site, const Request& req);
+// Sends a pre-rendered asset: 304 when the ETag matches, gzip when the client accepts it.
+Response asset_response(const Request& req, const app::Asset& asset, const char* cache_control);
+bool wants_json(const Request& req);
+Response json_response(unsigned status, const std::string& body);
+Response redirect(unsigned status, const std::string& location);
+
+void add_page_routes(Router& router, app::App& app);
+void add_action_routes(Router& router, app::App& app);
+void add_health_routes(Router& router, app::App& app);
+
+}  // namespace twinning::http::handlers

@@ -1,0 +1,388 @@
+#include "render/page.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "render/channel_view.hpp"
+#include "render/compose.hpp"
+#include "render/contact.hpp"
+#include "render/mustache_data.hpp"
+#include "render/text.hpp"
+
+namespace twinning::render {
+
+namespace mstch = kainjow::mustache;
+using detail::object_from;
+
+std::string campaign_path(const std::string& campaign_id, const std::string& lang) {
+  return "/" + campaign_id + "/" + lang + "/";
+}
+
+namespace {
+
+const char* const kTemplateNames[] = {"layout", "campaign", "message", "form", "index", "notice"};
+
+Result<std::string> read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return Error::make(ErrorKind::io, "cannot read " + p.string(), {}, "open failed");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+mstch::data list_of(const std::vector<std::string>& items) {
+  mstch::data out(mstch::data::type::list);
+  for (const auto& item : items) out.push_back(mstch::data(item));
+  return out;
+}
+
+// Renders one of our templates; a failure here is a bug in templates/, not bad input.
+std::string render_template(const std::string& tmpl, const mstch::data& data) {
+  mstch::mustache m{tmpl};
+  std::string out = m.render(data);
+  if (!m.is_valid()) throw ErrorException(Error::make(ErrorKind::internal, "page template error", {}, m.error_message()));
+  return out;
+}
+
+// nlohmann JSON to Mustache data: empty strings and null become false, so sections skip them.
+mstch::data from_json(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::object: {
+      mstch::data out(mstch::data::type::object);
+      for (const auto& [k, v] : j.items()) out.set(k, from_json(v));
+      return out;
+    }
+    case nlohmann::json::value_t::array: {
+      mstch::data out(mstch::data::type::list);
+      for (const auto& v : j) out.push_back(from_json(v));
+      return out;
+    }
+    case nlohmann::json::value_t::string: {
+      const auto& s = j.get_ref<const std::string&>();
+      return s.empty() ? mstch::data(false) : mstch::data(s);
+    }
+    case nlohmann::json::value_t::boolean: return mstch::data(j.get<bool>());
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float: return mstch::data(j.dump());
+    case nlohmann::json::value_t::null:
+    case nlohmann::json::value_t::binary:
+    case nlohmann::json::value_t::discarded: return mstch::data(false);
+  }
+  return mstch::data(false);
+}
+
+std::string fill(const std::string& tmpl, const std::string& name, const std::string& value) {
+  auto r = render_text(tmpl, Vars{{name, value}});
+  return r.ok() ? r.value() : tmpl;
+}
+
+class CampaignPage {
+ public:
+  CampaignPage(const domain::Campaign& c, const i18n::Catalogs& catalogs, const std::string& lang,
+               const std::string& base_url)
+      : c_(c),
+        catalogs_(catalogs),
+        t_(catalogs.get(lang)),
+        lang_(lang),
+        ctx_{c, lang, base_url + campaign_path(c.id, lang), {}, true,
+             [&catalogs](const std::string& l, const std::string& key) { return catalogs.get(l).get(key); },
+             std::nullopt} {}
+
+  std::string text(const std::string& key) const {
+    if (c_.text(lang_, key) == nullptr) return {};
+    auto r = compose(c_, lang_, key, campaign_vars(c_, lang_, ctx_.page_url));
+    return r.ok() ? r.value() : std::string();
+  }
+
+  mstch::data paragraphs_of(const std::string& key) const { return list_of(paragraphs(text(key))); }
+
+  // Marks each message written in another language than the page's with its language's name.
+  void label_languages(nlohmann::json& j) const {
+    if (j.is_object()) {
+      if (j.contains("lang") && j.contains("body") && j["lang"].is_string() && j["lang"] != lang_) {
+        const std::string other = j["lang"];
+        j["in_language"] = fill(t_.get("channel.email.in_language"), "language", i18n::language_name(other, lang_));
+      }
+      for (auto& [k, v] : j.items()) label_languages(v);
+    } else if (j.is_array()) {
+      for (auto& v : j) label_languages(v);
+    }
+  }
+
+  Result<nlohmann::json> view(domain::Channel ch) const {
+    auto v = channel_view(ctx_, ch);
+    if (!v.ok()) return v;
+    nlohmann::json& j = v.value();
+    label_languages(j);
+    switch (ch) {
+      case domain::Channel::email: j["has_cc"] = !j["cc"].empty(); break;
+      case domain::Channel::letter:
+        if (!j["letters"].empty()) j["main_letter"] = j["letters"][0];
+        break;
+      case domain::Channel::petition:
+        if (j["goal"].get<int>() > 0) j["goal_text"] = fill(t_.get("channel.petition.goal"), "goal", j["goal"].dump());
+        break;
+      case domain::Channel::post: {
+        std::string handles;
+        for (const auto& h : j["handles"]) handles += (handles.empty() ? "" : " ") + h.get<std::string>();
+        j["handles_text"] = handles;
+        break;
+      }
+      case domain::Channel::call:
+        for (auto& t : j["targets"]) t["has_hours"] = !t["office_hours"].empty();
+        break;
+      case domain::Channel::webform:
+        if (!j["targets"].empty()) j["main_message"] = j["targets"][0]["message"];
+        break;
+      case domain::Channel::share: break;
+    }
+    return v;
+  }
+
+  Result<mstch::data> data(bool closed) const {
+    mstch::data d(mstch::data::type::object);
+    d.set("title", text("page.title"));
+    d.set("ask", text("page.ask"));
+    d.set("demo", c_.demo);
+    d.set("closed", closed);
+    for (const char* section : {"why", "evidence", "law", "act_intro", "message_intro", "media_intro", "closing"}) {
+      d.set(section, paragraphs_of(std::string("page.") + section));
+    }
+    mstch::data evidence(mstch::data::type::list), media(mstch::data::type::list);
+    for (const auto& m : c_.media) {
+      auto link = object_from(std::map<std::string, std::string>{
+          {"url", m.url}, {"title", m.title.get(lang_, c_.default_language())}});
+      (m.kind == "evidence" ? evidence : media).push_back(link);
+    }
+    d.set("evidence_links", evidence);
+    d.set("media", media);
+    mstch::data blocks(mstch::data::type::list);
+    for (auto ch : c_.channels) {
+      const std::string id(domain::channel_id(ch));
+      auto v = view(ch);
+      if (!v.ok()) return v.error();
+      mstch::data b(mstch::data::type::object);
+      b.set("id", id);
+      b.set("title", t_.get("channel." + id + ".title"));
+      b.set("intro", t_.get("channel." + id + ".intro"));
+      b.set(id, from_json(v.value()));
+      blocks.push_back(b);
+      if (ch == domain::Channel::email) {
+        // The suggested message (section 6): the first message and its translation.
+        mstch::data messages(mstch::data::type::list);
+        if (!v.value()["messages"].empty()) messages.push_back(from_json(v.value()["messages"][0]));
+        if (v.value().contains("translation")) messages.push_back(from_json(v.value()["translation"]));
+        d.set("messages", messages);
+      }
+    }
+    d.set("blocks", blocks);
+    return d;
+  }
+
+  const std::string& page_url() const { return ctx_.page_url; }
+
+ private:
+  const domain::Campaign& c_;
+  const i18n::Catalogs& catalogs_;
+  const i18n::Catalog& t_;
+  std::string lang_;
+  ViewContext ctx_;
+};
+
+mstch::data catalog_data(const i18n::Catalog& t) { return object_from(t.words()); }
+
+}  // namespace
+
+Result<Pages> Pages::load(const std::filesystem::path& resources_dir) {
+  Pages p;
+  for (const char* name : kTemplateNames) {
+    auto text = read_file(resources_dir / "templates" / (std::string(name) + ".mustache"));
+    if (!text.ok()) return text.error();
+    mstch::mustache check{text.value()};
+    if (!check.is_valid()) {
+      return Error::make(ErrorKind::internal, std::string("templates/") + name + ".mustache: " + check.error_message());
+    }
+    p.templates_[name] = std::move(text).value();
+  }
+  auto css = read_file(resources_dir / "static" / "page.css");
+  if (!css.ok()) return css.error();
+  p.css_ = std::move(css).value();
+  return p;
+}
+
+namespace {
+
+struct LayoutInput {
+  std::string lang;
+  std::string page_title;
+  std::string description;
+  std::string content;
+  std::string script;
+  std::string skip_target = "main";
+  mstch::data languages = mstch::data(mstch::data::type::list);
+  mstch::data alternates = mstch::data(mstch::data::type::list);
+  bool has_languages = false;
+};
+
+}  // namespace
+
+Result<std::string> Pages::campaign(const domain::Campaign& c, const i18n::Catalogs& catalogs, const std::string& lang,
+                                    const std::string& base_url, bool closed, const FormState& form) const {
+  try {
+    CampaignPage page(c, catalogs, lang, base_url);
+    const auto& t = catalogs.get(lang);
+    auto built = page.data(closed);
+    if (!built.ok()) return built.error();
+    mstch::data d = std::move(built).value();
+    d.set("t", catalog_data(t));
+    d.set("message", mstch::partial([this] { return templates_.at("message"); }));
+
+    // The form, rendered on its own so the error page can show it again with the values sent.
+    mstch::data f(mstch::data::type::object);
+    f.set("t", catalog_data(t));
+    f.set("action", campaign_path(c.id, lang) + "action");
+    f.set("values", object_from(form.values));
+    auto value_of = [&](const std::string& k) {
+      auto it = form.values.find(k);
+      return it == form.values.end() ? std::string() : it->second;
+    };
+    std::map<std::string, std::string> error_map;
+    mstch::data error_list(mstch::data::type::list);
+    for (const auto& [field, message] : form.errors) {
+      error_map[field] = message;
+      error_list.push_back(object_from(std::map<std::string, std::string>{{"field", field}, {"message", message}}));
+    }
+    f.set("errors", object_from(error_map));
+    f.set("error_list", error_list);
+    f.set("has_errors", !form.errors.empty());
+    mstch::data countries(mstch::data::type::list);
+    for (const auto& country : i18n::countries(lang)) {
+      mstch::data o(mstch::data::type::object);
+      o.set("code", country.code);
+      o.set("name", country.name);
+      o.set("selected", country.code == value_of("country"));
+      countries.push_back(o);
+    }
+    f.set("countries", countries);
+    mstch::data channels(mstch::data::type::list);
+    for (auto ch : c.channels) {
+      const std::string id(domain::channel_id(ch));
+      mstch::data o(mstch::data::type::object);
+      o.set("id", id);
+      o.set("title", t.get("channel." + id + ".title"));
+      o.set("selected", id == value_of("channel"));
+      channels.push_back(o);
+    }
+    f.set("channels", channels);
+    mstch::data targets(mstch::data::type::list);
+    for (const auto& target : c.targets) {
+      if (target.role == domain::Role::public_) continue;
+      mstch::data o(mstch::data::type::object);
+      o.set("id", target.id);
+      o.set("name", target.name.get(lang, c.default_language()));
+      o.set("selected", target.id == value_of("target"));
+      targets.push_back(o);
+    }
+    f.set("targets", targets);
+    d.set("form", render_template(templates_.at("form"), f));
+
+    LayoutInput in;
+    in.lang = lang;
+    in.page_title = page.text("page.title");
+    in.content = render_template(templates_.at("campaign"), d);
+    in.script = "/static/app.js";
+    in.skip_target = closed ? "main" : "action-form";
+    if (!form.errors.empty()) in.skip_target = "form-errors";
+    for (const auto& l : c.languages) {
+      if (!catalogs.has(l)) continue;
+      mstch::data o(mstch::data::type::object);
+      o.set("code", l);
+      o.set("name", catalogs.get(l).get("language_name"));
+      o.set("href", campaign_path(c.id, l));
+      o.set("current", l == lang);
+      in.languages.push_back(o);
+      mstch::data alt(mstch::data::type::object);
+      alt.set("code", l);
+      alt.set("href", base_url + campaign_path(c.id, l));
+      in.alternates.push_back(alt);
+    }
+    in.has_languages = true;
+    in.description = page.text("page.ask");
+
+    mstch::data layout(mstch::data::type::object);
+    layout.set("t", catalog_data(t));
+    layout.set("lang", in.lang);
+    layout.set("page_title", in.page_title);
+    if (!in.description.empty()) layout.set("description", in.description);
+    layout.set("css", css_);
+    layout.set("script", in.script);
+    layout.set("skip_target", in.skip_target);
+    layout.set("content", in.content);
+    layout.set("languages", in.languages);
+    layout.set("alternates", in.alternates);
+    layout.set("has_languages", in.has_languages);
+    return render_template(templates_.at("layout"), layout);
+  } catch (const ErrorException& e) {
+    return e.error();
+  }
+}
+
+namespace {
+
+std::string wrap(const std::string& layout_tmpl, const std::string& css, const i18n::Catalog& t, const std::string& lang,
+                 const std::string& title, const std::string& content) {
+  mstch::data layout(mstch::data::type::object);
+  layout.set("t", catalog_data(t));
+  layout.set("lang", lang);
+  layout.set("page_title", title + " · " + t.get("site_name"));
+  layout.set("css", css);
+  layout.set("skip_target", "main");
+  layout.set("content", content);
+  layout.set("has_languages", false);
+  return render_template(layout_tmpl, layout);
+}
+
+}  // namespace
+
+std::string Pages::index(const std::vector<const domain::Campaign*>& campaigns, const std::vector<bool>& closed,
+                         const i18n::Catalogs& catalogs, const std::string& lang) const {
+  const auto& t = catalogs.get(lang);
+  mstch::data d(mstch::data::type::object);
+  d.set("t", catalog_data(t));
+  mstch::data list(mstch::data::type::list);
+  for (std::size_t i = 0; i < campaigns.size(); ++i) {
+    const auto& c = *campaigns[i];
+    const std::string l = c.has_language(lang) ? lang : c.default_language();
+    std::string title = c.id;
+    if (const auto* tmpl = c.text(l, "page.title")) {
+      auto r = render_text(*tmpl, campaign_vars(c, l, campaign_path(c.id, l)));
+      if (r.ok()) title = r.value();
+    }
+    mstch::data o(mstch::data::type::object);
+    o.set("href", campaign_path(c.id, l));
+    o.set("title", title);
+    o.set("closed", i < closed.size() && closed[i]);
+    list.push_back(o);
+  }
+  d.set("campaigns", list);
+  return wrap(templates_.at("layout"), css_, t, lang, t.get("index.title"), render_template(templates_.at("index"), d));
+}
+
+std::string Pages::notice(const i18n::Catalogs& catalogs, const std::string& lang, const Notice& n) const {
+  const auto& t = catalogs.get(lang);
+  mstch::data d(mstch::data::type::object);
+  d.set("title", n.title);
+  d.set("paragraphs", list_of(n.paragraphs));
+  if (!n.errors.empty()) {
+    mstch::data e(mstch::data::type::object);
+    e.set("items", list_of(n.errors));
+    d.set("errors", e);
+  }
+  if (!n.link_href.empty()) {
+    d.set("link", object_from(std::map<std::string, std::string>{{"href", n.link_href}, {"text", n.link_text}}));
+  }
+  return wrap(templates_.at("layout"), css_, t, lang, n.title, render_template(templates_.at("notice"), d));
+}
+
+}  // namespace twinning::render

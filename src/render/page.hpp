@@ -1,0 +1,55 @@
+#pragma once
+// The HTML pages: a campaign's action page per language, the index of campaigns, and the
+// notices (thanks, errors, not found). Everything inserted is HTML-escaped by the templates;
+// only our own rendered fragments (the form, the CSS) are inserted raw.
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.hpp"
+#include "domain/campaign.hpp"
+#include "i18n/catalog.hpp"
+
+namespace twinning::render {
+
+// What the action form shows: the values a supporter sent (kept when a correction is asked for)
+// and the problems found, by field.
+struct FormState {
+  std::map<std::string, std::string> values;  // name, email, country, phone, channel, target, consent_*
+  std::vector<std::pair<std::string, std::string>> errors;  // field -> message in the page language
+};
+
+struct Notice {
+  std::string title;
+  std::vector<std::string> paragraphs;
+  std::vector<std::string> errors;
+  std::string link_href;
+  std::string link_text;
+};
+
+class Pages {
+ public:
+  // Reads templates/*.mustache and static/page.css from the resources folder.
+  static Result<Pages> load(const std::filesystem::path& resources_dir);
+
+  // The action page of a campaign in `lang`. `closed` replaces the form by the closed notice.
+  // `base_url` is the public URL (no trailing slash) used for links that leave the page.
+  Result<std::string> campaign(const domain::Campaign& c, const i18n::Catalogs& catalogs, const std::string& lang,
+                               const std::string& base_url, bool closed, const FormState& form = {}) const;
+  // The list of campaigns in `lang`; `closed[i]` marks campaign i as ended.
+  std::string index(const std::vector<const domain::Campaign*>& campaigns, const std::vector<bool>& closed,
+                    const i18n::Catalogs& catalogs, const std::string& lang) const;
+  std::string notice(const i18n::Catalogs& catalogs, const std::string& lang, const Notice& n) const;
+
+ private:
+  std::map<std::string, std::string> templates_;
+  std::string css_;
+};
+
+// The URL path of a campaign page: "/naju-haderslev/da/".
+std::string campaign_path(const std::string& campaign_id, const std::string& lang);
+
+}  // namespace twinning::render

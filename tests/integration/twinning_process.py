@@ -1,0 +1,73 @@
+"""Starts the real twinning binary for integration tests: port 0, a temporary data directory,
+the repository's campaigns and resources. No fixed ports, no sleeps to wait for readiness: the
+test reads the URL the server prints."""
+import http.client
+import os
+import re
+import select
+import signal
+import subprocess
+import time
+
+BIN = os.environ.get("TWINNING_BIN", "")
+SOURCE_DIR = os.environ.get("TWINNING_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+
+
+class Server:
+    def __init__(self, data_dir, campaigns=None, config=None, extra=()):
+        self.data_dir = data_dir
+        self.campaigns = campaigns or os.path.join(SOURCE_DIR, "campaigns")
+        self.config = config
+        self.extra = list(extra)
+        self.proc = None
+        self.port = None
+        self.output = []
+
+    def start(self, timeout=60):
+        args = [BIN, "serve", "--listen", "127.0.0.1:0", "--data", self.data_dir,
+                "--campaigns", self.campaigns, "--resources", SOURCE_DIR]
+        if self.config:
+            args += ["--config", self.config]
+        args += self.extra
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("twinning exited before serving:\n" + "".join(self.output))
+            self.output.append(line)
+            m = re.search(r"serving .* at http://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                self.port = int(m.group(1))
+                return self
+        raise RuntimeError("twinning did not print its URL in time:\n" + "".join(self.output))
+
+    def request(self, method, path, body=None, headers=None, timeout=30):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            res = conn.getresponse()
+            data = res.read()
+            return res.status, {k.lower(): v for k, v in res.getheaders()}, data
+        finally:
+            conn.close()
+
+    def kill(self, sig=signal.SIGKILL, timeout=30):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc and self.proc.stdout:
+            self.output.append(self.proc.stdout.read() or "")
+            self.proc.stdout.close()
+        return self.proc.returncode if self.proc else None
+
+
+def run(*args, timeout=120):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout)
