@@ -32,7 +32,7 @@ int check(const std::vector<std::string>& dirs, const Settings& settings, std::o
     auto loaded = campaign::load_campaign(dir);
     std::size_t errors = loaded.count(campaign::Problem::Severity::error);
     const std::size_t warnings = loaded.count(campaign::Problem::Severity::warning);
-    for (const auto& p : loaded.problems) out << dir.string() << "/" << campaign::format_problem(p) << "\n";
+    for (const auto& p : loaded.problems) out << campaign::format_problem(p) << "\n";
     if (loaded.ok()) {
       if (!catalogs.ok() || !pages.ok()) {
         out << (catalogs.ok() ? pages.error() : catalogs.error()).message << "\n";

@@ -1,6 +1,7 @@
 // `twinning preview CAMPAIGN_DIR --channel ID --lang L --from CC [--supporter FILE] [--at TIME]`:
 // prints, as JSON, exactly what a supporter from country CC is given on that channel. The shape
 // is documented in docs/preview.md.
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <iostream>
@@ -56,12 +57,9 @@ std::string rfc3339(std::chrono::sys_seconds t) {
   const auto days = std::chrono::floor<std::chrono::days>(t);
   const std::chrono::year_month_day ymd{days};
   const std::chrono::hh_mm_ss hms{t - days};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()));
-  return buf;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
+                     hms.minutes().count(), hms.seconds().count());
 }
 
 }  // namespace
