@@ -116,9 +116,13 @@ class Store {
   // Every consent row of the supporter, by action then scope: the full history.
   virtual Result<std::vector<ConsentRow>> consents_of(std::int64_t supporter_id) = 0;
 
-  // A consistent copy of the whole store while it is in use (SQLite online backup).
+  // A consistent copy of the whole store while it is in use (SQLite online backup, one read
+  // snapshot), as one self-contained file. It is written beside `file` and renamed over it, so
+  // `file` is never half written. bad_request for an empty path or the store's own file; io when
+  // the copy cannot be written (e.g. its directory does not exist).
   virtual Result<void> backup_to(const std::filesystem::path& file) = 0;
-  // Waits until everything queued so far is committed. Called on SIGTERM before exit.
+  // Waits until everything queued so far is committed and its `done` has returned. Called on
+  // SIGTERM before exit. Never call it from inside a `done` (the writer would wait for itself).
   virtual Result<void> flush() = 0;
   // The schema version of the open store (the highest migration applied).
   virtual int schema_version() const = 0;
@@ -140,6 +144,8 @@ struct SqliteOptions {
 // opened; unavailable when the file has a newer schema than this binary knows or stays locked;
 // not_found when read_only and there is no store yet; bad_request for invalid options.
 // With read_only, nothing is created or migrated and record_action is refused.
+// Do not fork() with a store open and use the store (or open another) in the child: SQLite
+// connections and their locks do not survive fork. Fork first, then open.
 Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& data_dir, SqliteOptions options = {});
 
 // The file the SQLite store keeps in `data_dir`.

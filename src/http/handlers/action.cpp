@@ -82,7 +82,7 @@ void add_action_routes(Router& router, app::App& app) {
         app::to_record(input.value(), entry->campaign, lang, now),
         // Runs on the store's writer thread once the action is durable; `site` keeps the
         // pages it reads alive even if a reload replaced them meanwhile.
-        [&app, site, json, lang, campaign_id, respond = std::move(respond),
+        [&app, site, entry, json, lang, campaign_id, respond = std::move(respond),
          req_copy = Request{req.method, req.target, req.path, req.query, req.headers, {}, req.client_ip, req.params}](
             Result<store::Recorded> recorded) {
           if (!recorded.ok()) return respond(render_error(app, &req_copy, recorded.error()));
@@ -92,8 +92,8 @@ void add_action_routes(Router& router, app::App& app) {
             nlohmann::json body = {{"action_id", r.action_id},
                                    {"duplicate", r.duplicate},
                                    {"status", r.status},
-                                   {"message", t.get(r.duplicate ? "thanks.duplicate" : "thanks.recorded") + " " +
-                                                   t.get("thanks.next")}};
+                                   {"message", (r.duplicate ? t.get("thanks.duplicate") : recorded_text(*entry, lang, t)) +
+                                                   " " + t.get("thanks.next")}};
             return respond(json_response(r.duplicate ? 200 : 201, body.dump()));
           }
           respond(redirect(303, render::campaign_path(campaign_id, lang) + "thanks?r=" +

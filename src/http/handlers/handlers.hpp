@@ -24,6 +24,9 @@ bool wants_json(const Request& req);
 Response json_response(unsigned status, const std::string& body);
 Response redirect(unsigned status, const std::string& location);
 
+// "We have recorded your action for <campaign title>." in `lang`.
+std::string recorded_text(const app::CampaignEntry& entry, const std::string& lang, const i18n::Catalog& t);
+
 void add_page_routes(Router& router, app::App& app);
 void add_action_routes(Router& router, app::App& app);
 void add_health_routes(Router& router, app::App& app);

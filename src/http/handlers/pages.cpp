@@ -71,7 +71,7 @@ void add_page_routes(Router& router, app::App& app) {
     const auto& t = site->catalogs().get(lang);
     render::Notice n;
     n.title = t.get("thanks.title");
-    n.paragraphs = {t.get(duplicate ? "thanks.duplicate" : "thanks.recorded"), t.get("thanks.next")};
+    n.paragraphs = {duplicate ? t.get("thanks.duplicate") : recorded_text(*entry, lang, t), t.get("thanks.next")};
     n.link_href = render::campaign_path(entry->campaign.id, lang);
     n.link_text = t.get("thanks.back");
     Response res = Response::text(200, site->pages().notice(site->catalogs(), lang, n), "text/html; charset=utf-8");

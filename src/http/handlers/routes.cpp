@@ -4,6 +4,7 @@
 
 #include "http/error_status.hpp"
 #include "i18n/catalog.hpp"
+#include "render/text.hpp"
 
 namespace twinning::http::handlers {
 
@@ -88,6 +89,13 @@ Response redirect(unsigned status, const std::string& location) {
   Response res = Response::text(status, "");
   res.set_header("Location", location);
   return res;
+}
+
+std::string recorded_text(const app::CampaignEntry& entry, const std::string& lang, const i18n::Catalog& t) {
+  auto it = entry.titles.find(lang);
+  auto r = render::render_text(t.get("thanks.recorded"),
+                               {{"campaign", it == entry.titles.end() ? entry.campaign.id : it->second}});
+  return r.ok() ? r.value() : t.get("thanks.recorded");
 }
 
 Response render_error(app::App& app, const Request* req, const Error& error) {

@@ -1,0 +1,292 @@
+#include "common/config.hpp"
+
+#include <arpa/inet.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "common/utf8.hpp"
+
+namespace twinning {
+
+namespace {
+
+// Upper bounds catch typos (an extra zero or two) without getting in the way of a real deployment.
+constexpr std::uint64_t kMaxSizeBytes = std::uint64_t{1} << 30;  // 1 GiB
+constexpr std::uint64_t kMaxConnections = 1'000'000;
+constexpr std::uint64_t kMaxDurationMs = 24ULL * 60 * 60 * 1000;  // one day
+constexpr std::uint64_t kMaxThreads = 1024;
+
+bool is_ip_address(const std::string& text) {
+  unsigned char buf[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
+
+bool is_host_name(std::string_view host) {
+  if (host.empty() || host.size() > 253) return false;
+  return std::all_of(host.begin(), host.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-'; });
+}
+
+// Reads a whole file; yaml-cpp would accept bytes that are not UTF-8, which we refuse up front.
+Result<std::string> read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return Error::make(ErrorKind::io, "cannot open settings file " + file.string(), {},
+                       "open failed: " + file.string());
+  }
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad()) {
+    return Error::make(ErrorKind::io, "cannot read settings file " + file.string(), {},
+                       "read failed: " + file.string());
+  }
+  return out.str();
+}
+
+// Turns one YAML document into Settings, reporting the first problem with file:line:column.
+class SettingsReader {
+ public:
+  explicit SettingsReader(std::filesystem::path file) : file_(std::move(file)) {}
+
+  Result<Settings> read(const YAML::Node& root) {
+    Settings s;
+    if (!root.IsDefined() || root.IsNull()) return s;  // an empty file keeps every default
+    if (!root.IsMap()) return fail(root, "", "the settings file must be a map of keys to values");
+
+    const KeyTable keys = {
+        {"listen", [&](auto& n, auto& k) { return text(n, k, s.listen); }},
+        {"data_dir", [&](auto& n, auto& k) { return path(n, k, s.data_dir); }},
+        {"campaigns_dir", [&](auto& n, auto& k) { return path(n, k, s.campaigns_dir); }},
+        {"resources_dir", [&](auto& n, auto& k) { return path(n, k, s.resources_dir); }},
+        {"public_url", [&](auto& n, auto& k) { return text(n, k, s.public_url); }},
+        {"trusted_proxies", [&](auto& n, auto& k) { return text_list(n, k, s.trusted_proxies); }},
+        {"threads", [&](auto& n, auto& k) { return number(n, k, 0, kMaxThreads, s.threads); }},
+        {"log_level", [&](auto& n, auto& k) { return text(n, k, s.log_level); }},
+        {"limits", [&](auto& n, auto& k) { return limits(n, k, s.limits); }},
+    };
+    if (auto r = each_key(root, "", keys); !r) return r.error();
+    if (auto r = validate(root, s); !r) return r.error();
+    return s;
+  }
+
+ private:
+  using KeyTable = std::map<std::string, std::function<Result<void>(const YAML::Node&, const std::string&)>>;
+
+  Error fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
+    const YAML::Mark m = node.Mark();
+    std::string where = file_.string();
+    if (!m.is_null()) {
+      // yaml-cpp counts lines and columns from 0; people count from 1.
+      where += ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+    }
+    return Error::make(ErrorKind::bad_request, where + ": " + what, key);
+  }
+
+  Result<void> each_key(const YAML::Node& map, const std::string& prefix, const KeyTable& table) {
+    std::set<std::string> seen;
+    for (const auto& entry : map) {
+      const YAML::Node& key_node = entry.first;
+      if (!key_node.IsScalar()) return fail(key_node, prefix, "a key must be a plain name");
+      const std::string name = key_node.Scalar();
+      const std::string full = prefix.empty() ? name : prefix + "." + name;
+      auto it = table.find(name);
+      if (it == table.end()) {
+        std::string known;
+        for (const auto& [k, fn] : table) known += (known.empty() ? "" : ", ") + k;
+        return fail(key_node, full, "unknown key \"" + full + "\" (known keys: " + known + ")");
+      }
+      if (!seen.insert(name).second) return fail(key_node, full, "key \"" + full + "\" is given twice");
+      if (auto r = it->second(entry.second, full); !r) return r.error();
+    }
+    return {};
+  }
+
+  Result<void> text(const YAML::Node& n, const std::string& key, std::string& out) const {
+    if (!n.IsScalar()) return fail(n, key, "\"" + key + "\" must be a text value");
+    if (has_control_chars(n.Scalar(), false)) {
+      return fail(n, key, "\"" + key + "\" contains a control character");
+    }
+    out = n.Scalar();
+    return {};
+  }
+
+  // Relative paths are taken from the settings file's folder, so the service finds its data
+  // wherever it is started from.
+  Result<void> path(const YAML::Node& n, const std::string& key, std::filesystem::path& out) const {
+    std::string value;
+    if (auto r = text(n, key, value); !r) return r;
+    if (value.empty()) return fail(n, key, "\"" + key + "\" must not be empty");
+    std::filesystem::path p(value);
+    out = p.is_absolute() ? p : file_.parent_path() / p;
+    return {};
+  }
+
+  Result<void> text_list(const YAML::Node& n, const std::string& key, std::vector<std::string>& out) const {
+    if (!n.IsSequence()) return fail(n, key, "\"" + key + "\" must be a list");
+    out.clear();
+    for (const auto& item : n) {
+      std::string value;
+      if (auto r = text(item, key, value); !r) return r;
+      out.push_back(std::move(value));
+    }
+    return {};
+  }
+
+  // Whole decimal numbers only: "10s", "-1" or "1e3" are refused rather than guessed at.
+  template <typename T>
+  Result<void> number(const YAML::Node& n, const std::string& key, std::uint64_t min, std::uint64_t max, T& out) const {
+    const std::string range = " between " + std::to_string(min) + " and " + std::to_string(max);
+    if (!n.IsScalar()) return fail(n, key, "\"" + key + "\" must be a whole number" + range);
+    const std::string& s = n.Scalar();
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v < min || v > max) {
+      return fail(n, key, "\"" + key + "\" must be a whole number" + range + ", not \"" + s + "\"");
+    }
+    out = static_cast<T>(v);
+    return {};
+  }
+
+  Result<void> duration(const YAML::Node& n, const std::string& key, std::chrono::milliseconds& out) const {
+    std::uint64_t ms = 0;
+    if (auto r = number(n, key, 1, kMaxDurationMs, ms); !r) return r;
+    out = std::chrono::milliseconds(static_cast<std::chrono::milliseconds::rep>(ms));
+    return {};
+  }
+
+  Result<void> limits(const YAML::Node& n, const std::string& key, Limits& l) {
+    if (n.IsNull()) return {};
+    if (!n.IsMap()) return fail(n, key, "\"" + key + "\" must be a map");
+    const KeyTable table = {
+        {"max_body_bytes", [&](auto& v, auto& k) { return number(v, k, 1, kMaxSizeBytes, l.max_body_bytes); }},
+        {"max_header_bytes", [&](auto& v, auto& k) { return number(v, k, 1, kMaxSizeBytes, l.max_header_bytes); }},
+        {"max_request_line_bytes",
+         [&](auto& v, auto& k) { return number(v, k, 1, kMaxSizeBytes, l.max_request_line_bytes); }},
+        {"max_field_bytes", [&](auto& v, auto& k) { return number(v, k, 1, kMaxSizeBytes, l.max_field_bytes); }},
+        {"max_connections", [&](auto& v, auto& k) { return number(v, k, 1, kMaxConnections, l.max_connections); }},
+        {"read_timeout_ms", [&](auto& v, auto& k) { return duration(v, k, l.read_timeout); }},
+        {"idle_timeout_ms", [&](auto& v, auto& k) { return duration(v, k, l.idle_timeout); }},
+        {"write_timeout_ms", [&](auto& v, auto& k) { return duration(v, k, l.write_timeout); }},
+    };
+    return each_key(n, key, table);
+  }
+
+  // Checks that need the value, not only its type; reported at the key's line.
+  Result<void> validate(const YAML::Node& root, const Settings& s) const {
+    auto at = [&](const char* key) { return root[key] ? root[key] : root; };
+    if (auto r = parse_listen(s.listen); !r) return fail(at("listen"), "listen", r.error().message);
+    if (!s.public_url.empty()) {
+      const std::string& u = s.public_url;
+      const bool scheme = u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0;
+      const std::size_t host_start = u.find("//") + 2;
+      const bool has_host = scheme && u.size() > host_start && u[host_start] != '/';
+      const bool clean = u.find_first_of(" ?#") == std::string::npos;
+      if (!scheme || !has_host || !clean) {
+        return fail(at("public_url"), "public_url",
+                    "\"public_url\" must be an http:// or https:// URL without query or fragment, not \"" + u + "\"");
+      }
+    }
+    for (const auto& proxy : s.trusted_proxies) {
+      if (!is_ip_address(proxy)) {
+        return fail(at("trusted_proxies"), "trusted_proxies",
+                    "\"trusted_proxies\" lists IP addresses; \"" + proxy + "\" is not one");
+      }
+    }
+    static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (levels.count(s.log_level) == 0) {
+      return fail(
+          at("log_level"), "log_level",
+          "\"log_level\" must be one of trace, debug, info, warn, error, critical, off; not \"" + s.log_level + "\"");
+    }
+    return {};
+  }
+
+  std::filesystem::path file_;
+};
+
+}  // namespace
+
+Result<Settings> load_settings(const std::filesystem::path& file) {
+  auto content = read_file(file);
+  if (!content) return content.error();
+  if (!is_valid_utf8(*content)) {
+    return Error::make(ErrorKind::bad_request, file.string() + ": the settings file is not valid UTF-8");
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(*content);
+  } catch (const YAML::Exception& e) {
+    std::string where = file.string();
+    if (!e.mark.is_null()) {
+      where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    }
+    return Error::make(ErrorKind::bad_request, where + ": " + e.msg);
+  }
+  try {
+    return SettingsReader(file).read(root);
+  } catch (const YAML::Exception& e) {
+    // Reading a well-formed document should not throw; if it does, say where.
+    return Error::make(ErrorKind::bad_request, file.string() + ": " + e.msg, {}, e.what());
+  }
+}
+
+Result<std::pair<std::string, unsigned short>> parse_listen(const std::string& listen) {
+  auto bad = [&](const std::string& why) {
+    return Error::make(ErrorKind::bad_request, "\"listen\" must be HOST:PORT (\"[::1]:8080\" for IPv6): " + why,
+                       "listen");
+  };
+  std::string host;
+  std::string_view port;
+  if (!listen.empty() && listen.front() == '[') {
+    const auto close = listen.find(']');
+    if (close == std::string::npos) return bad("missing ']' in \"" + listen + "\"");
+    host = listen.substr(1, close - 1);
+    if (close + 1 >= listen.size() || listen[close + 1] != ':') return bad("no port in \"" + listen + "\"");
+    port = std::string_view(listen).substr(close + 2);
+    unsigned char buf[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET6, host.c_str(), buf) != 1) return bad("\"" + host + "\" is not an IPv6 address");
+  } else {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) return bad("no port in \"" + listen + "\"");
+    host = listen.substr(0, colon);
+    port = std::string_view(listen).substr(colon + 1);
+    if (host.find(':') != std::string::npos) return bad("write IPv6 addresses in brackets");
+    if (!is_host_name(host)) return bad("\"" + host + "\" is not a host name or address");
+  }
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || port.size() > 5 || ec != std::errc() || end != port.data() + port.size() ||
+      value > std::numeric_limits<unsigned short>::max()) {
+    return bad("\"" + std::string(port) + "\" is not a port number (0 to 65535)");
+  }
+  return std::pair<std::string, unsigned short>{host, static_cast<unsigned short>(value)};
+}
+
+std::string Settings::base_url(unsigned bound_port) const {
+  if (!public_url.empty()) {
+    std::string url = public_url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+  }
+  auto parsed = parse_listen(listen);
+  if (!parsed) return "http://" + listen;  // load_settings refuses such a value; keep it visible
+  std::string host = parsed->first;
+  const unsigned port = bound_port != 0 ? bound_port : parsed->second;
+  // A wildcard address is where the server listens, not where a browser can reach it.
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(port);
+}
+
+}  // namespace twinning

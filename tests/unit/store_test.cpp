@@ -1,0 +1,1418 @@
+// The store's test suite. The behaviour every backend must have is one parameterized suite
+// (StoreSuite, TEST_P) over a factory that opens a store in a temporary directory; only the SQLite
+// factory exists now, and PostgreSQL will add its own to the same list. What is specific to SQLite
+// (the file, migrations table, busy locks, other processes, SIGKILL) is in SqliteStore tests below.
+#include <grp.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <future>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "store/migrations.hpp"
+#include "store/sqlite/db.hpp"
+#include "store/store.hpp"
+#include "store/time_text.hpp"
+
+namespace twinning::store {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "twinning-store-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    // A test may have made parts read-only; give them back before removing.
+    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+    for (auto it = fs::recursive_directory_iterator(path_, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+    }
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// "k" + number. (g++ 12 at -O3 warns falsely, -Wrestrict, on `numbered("literal", n)`.)
+std::string numbered(std::string_view prefix, long long n) {
+  std::string out(prefix);
+  out += std::to_string(n);
+  return out;
+}
+
+TimePoint at(const char* text) {
+  auto t = parse_time(text);
+  if (!t) throw std::runtime_error(std::string("bad test time ") + text);
+  return *t;
+}
+
+NewAction make_action(const std::string& key, const std::string& email = "ada@example.org") {
+  NewAction a;
+  a.idempotency_key = key;
+  a.request_hash = "hash-of-" + key;
+  a.campaign = "naju-haderslev";
+  a.channel = "email";
+  a.target = "mayor-haderslev";
+  a.language = "da";
+  a.country = "DK";
+  a.supporter_name = "Ada";
+  a.supporter_email = email;
+  a.supporter_phone = "+4512345678";
+  a.consent.this_campaign = true;
+  a.consent.other_campaigns = false;
+  a.consent.public_listing = true;
+  a.consent.wording_version = "2026-11-01";
+  a.consent.given_at = at("2026-11-25T09:00:00Z");
+  a.created_at = at("2026-11-25T09:00:01Z");
+  return a;
+}
+
+std::string describe(const Error& e) {
+  return std::string(to_string(e.kind)) + ": " + e.message + " [" + e.detail + "]";
+}
+
+// A raw SQLite connection, to look at and tamper with the file the way an operator or a bug could.
+class RawDb {
+ public:
+  explicit RawDb(const fs::path& file) {
+    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      throw std::runtime_error("cannot open " + file.string());
+    }
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  RawDb(const RawDb&) = delete;
+  RawDb& operator=(const RawDb&) = delete;
+  ~RawDb() { sqlite3_close_v2(db_); }
+
+  void exec(const std::string& sql) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+    const std::string text = message != nullptr ? message : "";
+    sqlite3_free(message);
+    if (rc != SQLITE_OK) throw std::runtime_error("exec failed: " + text + " in " + sql);
+  }
+  std::string text(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(std::string("prepare failed: ") + sqlite3_errmsg(db_));
+    }
+    std::string out;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  }
+  long long integer(const std::string& sql) { return std::stoll(text(sql)); }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// Holds the store's writer inside the `done` of one action until the gate is destroyed or opened,
+// so that what is queued meanwhile is known to go into the writer's next batch. Declare it after
+// the store: it must open before the store's destructor joins the writer.
+class WriterGate {
+ public:
+  explicit WriterGate(Store& store) : opened_(open_.get_future().share()) {
+    // Shared with the callback, so the promise outlives set_value even once this returns.
+    auto entered = std::make_shared<std::promise<void>>();
+    auto entered_future = entered->get_future();
+    store.record_action(make_action("gate-key", "gate@example.org"),
+                        [entered, opened = opened_](Result<Recorded> r) {
+                          if (!r.ok()) ADD_FAILURE() << "the gate action failed: " << describe(r.error());
+                          entered->set_value();
+                          opened.wait();
+                        });
+    entered_future.wait();
+  }
+  WriterGate(const WriterGate&) = delete;
+  WriterGate& operator=(const WriterGate&) = delete;
+  ~WriterGate() { open(); }
+  void open() {
+    if (!is_open_) open_.set_value();
+    is_open_ = true;
+  }
+
+ private:
+  std::promise<void> open_;
+  std::shared_future<void> opened_;
+  bool is_open_ = false;
+};
+
+// A file descriptor closed when it goes out of scope, so a failed assertion cannot leave a child
+// blocked on a pipe.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { close(); }
+  int get() const { return fd_; }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+};
+
+struct Pipe {
+  Fd read, write;
+};
+
+Pipe make_pipe() {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
+
+// A forked child, killed and reaped if the test leaves early. Fork only while this process has no
+// store open: SQLite connections and their locks must not be carried across fork().
+class Child {
+ public:
+  // Runs `body` in a child process, which exits with the code it returns.
+  explicit Child(const std::function<int()>& body) {
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) ::_exit(body());
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+  }
+  pid_t pid() const { return pid_; }
+  // The wait status (for WIFEXITED and friends).
+  int wait() {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Reads all of a pipe until EOF.
+std::string read_all(int fd) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      out.append(buf, static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      return out;
+    }
+  }
+}
+
+bool write_all(int fd, const void* data, std::size_t size) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd, p, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Collects the results of async record_action calls.
+struct Results {
+  std::mutex mu;
+  std::vector<Result<Recorded>> all;
+  Store::Done sink() {
+    return [this](Result<Recorded> r) {
+      std::lock_guard lock(mu);
+      all.push_back(std::move(r));
+    };
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// The suite for every backend
+
+struct OpenParams {
+  std::size_t max_batch = 512;
+  std::size_t max_queue = 100000;
+  bool read_only = false;
+};
+
+struct Backend {
+  std::string name;
+  // Opens the store kept in `dir`; opening the same dir twice gives two instances on one store.
+  std::function<Result<std::unique_ptr<Store>>(const fs::path& dir, const OpenParams&)> open;
+};
+
+Backend sqlite_backend() {
+  return Backend{"sqlite", [](const fs::path& dir, const OpenParams& p) {
+                   SqliteOptions options;
+                   options.max_batch = p.max_batch;
+                   options.max_queue = p.max_queue;
+                   options.read_only = p.read_only;
+                   return open_sqlite(dir, options);
+                 }};
+}
+
+class StoreSuite : public ::testing::TestWithParam<Backend> {
+ protected:
+  fs::path data_dir() const { return tmp_.path() / "data"; }
+
+  std::unique_ptr<Store> open(OpenParams params = {}) {
+    auto store = GetParam().open(data_dir(), params);
+    if (!store.ok()) {
+      ADD_FAILURE() << "open failed: " << describe(store.error());
+      return nullptr;
+    }
+    return std::move(store.value());
+  }
+
+  static Recorded record(Store& store, NewAction a) {
+    auto r = store.record_action_sync(std::move(a));
+    if (!r.ok()) throw std::runtime_error("record failed: " + describe(r.error()));
+    return r.value();
+  }
+
+  static std::int64_t count(Store& store, const std::string& campaign = "naju-haderslev") {
+    auto n = store.count_actions(campaign);
+    if (!n.ok()) throw std::runtime_error("count failed: " + describe(n.error()));
+    return n.value();
+  }
+
+  TempDir tmp_;
+};
+
+TEST_P(StoreSuite, OpensAnEmptyDirectoryAtTheLatestSchema) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->schema_version(), migrations().back().version);
+  EXPECT_EQ(count(*store), 0);
+  EXPECT_EQ(store->stats().commits, 0u);
+}
+
+TEST_P(StoreSuite, ReopeningKeepsTheDataAndTheVersion) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    record(*store, make_action("k1"));
+  }
+  auto again = open();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->schema_version(), migrations().back().version);
+  EXPECT_EQ(count(*again), 1);
+  // Reopening applied nothing new: the next action still gets recorded normally.
+  EXPECT_FALSE(record(*again, make_action("k2")).duplicate);
+  EXPECT_EQ(count(*again), 2);
+}
+
+TEST_P(StoreSuite, RecordsAnActionAndReadsItBack) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const Recorded rec = record(*store, make_action("k1"));
+  EXPECT_GT(rec.action_id, 0);
+  EXPECT_FALSE(rec.duplicate);
+  EXPECT_EQ(rec.status, "recorded");
+
+  auto rows = store->list_actions({});
+  ASSERT_TRUE(rows.ok()) << describe(rows.error());
+  ASSERT_EQ(rows->size(), 1u);
+  const ActionRow& row = rows->front();
+  EXPECT_EQ(row.id, rec.action_id);
+  EXPECT_EQ(row.campaign, "naju-haderslev");
+  EXPECT_EQ(row.channel, "email");
+  EXPECT_EQ(row.target, "mayor-haderslev");
+  EXPECT_EQ(row.language, "da");
+  EXPECT_EQ(row.country, "DK");
+  EXPECT_EQ(row.status, "recorded");
+  EXPECT_EQ(row.created_at, at("2026-11-25T09:00:01Z"));
+  EXPECT_EQ(row.updated_at, at("2026-11-25T09:00:01Z"));
+
+  auto supporter = store->find_supporter("ada@example.org");
+  ASSERT_TRUE(supporter.ok()) << describe(supporter.error());
+  ASSERT_TRUE(supporter->has_value());
+  EXPECT_EQ((*supporter)->id, row.supporter_id);
+  EXPECT_EQ((*supporter)->name, "Ada");
+  EXPECT_EQ((*supporter)->country, "DK");
+  EXPECT_EQ((*supporter)->phone, "+4512345678");
+  EXPECT_EQ((*supporter)->created_at, at("2026-11-25T09:00:01Z"));
+
+  const StoreStats stats = store->stats();
+  EXPECT_EQ(stats.recorded, 1u);
+  EXPECT_EQ(stats.commits, 1u);
+  EXPECT_EQ(stats.queued, 0u);
+}
+
+TEST_P(StoreSuite, TheSameKeyAndContentIsADuplicateThatWritesNothing) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const Recorded first = record(*store, make_action("k1"));
+  NewAction again = make_action("k1");
+  again.supporter_name = "not written";  // same hash: the content is taken as the same
+  const Recorded second = record(*store, again);
+  EXPECT_TRUE(second.duplicate);
+  EXPECT_EQ(second.action_id, first.action_id);
+  EXPECT_EQ(second.status, "recorded");
+  EXPECT_EQ(count(*store), 1);
+  EXPECT_EQ((*store->find_supporter("ada@example.org").value()).name, "Ada");
+  EXPECT_EQ(store->stats().duplicates, 1u);
+}
+
+TEST_P(StoreSuite, TheSameKeyWithOtherContentIsAConflict) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  record(*store, make_action("k1"));
+  NewAction other = make_action("k1");
+  other.request_hash = "another-hash";
+  auto r = store->record_action_sync(other);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::conflict);
+  EXPECT_EQ(r.error().message,
+            "this form was already submitted with other content; reload the page to start a new action");
+  EXPECT_EQ(count(*store), 1);
+  EXPECT_EQ(store->stats().failed, 1u);
+}
+
+TEST_P(StoreSuite, SupportersAreMatchedByEmailIgnoringAsciiCaseAndTheLatestDetailsWin) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const Recorded first = record(*store, make_action("k1", "Ada@Example.org"));
+  NewAction later = make_action("k2", "ada@EXAMPLE.ORG");
+  later.supporter_name = "Ada Lovelace";
+  later.country = "GB";
+  later.supporter_phone = "";
+  later.created_at = at("2026-11-26T10:00:00Z");
+  const Recorded second = record(*store, later);
+
+  auto rows = store->list_actions({});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].supporter_id, (*rows)[1].supporter_id);
+  EXPECT_NE(first.action_id, second.action_id);
+
+  auto s = store->find_supporter("ADA@example.ORG");
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(s->has_value());
+  EXPECT_EQ((*s)->name, "Ada Lovelace");
+  EXPECT_EQ((*s)->country, "GB");
+  EXPECT_EQ((*s)->phone, "");
+  EXPECT_EQ((*s)->email, "ada@EXAMPLE.ORG");
+  EXPECT_EQ((*s)->created_at, at("2026-11-25T09:00:01Z"));  // the first action's time
+
+  auto nobody = store->find_supporter("someone@example.org");
+  ASSERT_TRUE(nobody.ok());
+  EXPECT_FALSE(nobody->has_value());
+}
+
+TEST_P(StoreSuite, ConsentRowsKeepTheHistoryWithWordingVersionAndTime) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const Recorded first = record(*store, make_action("k1"));
+  NewAction later = make_action("k2");
+  later.campaign = "another-campaign";
+  later.consent = Consent{false, true, false, "2026-12-01", at("2026-12-02T08:30:00Z")};
+  later.created_at = at("2026-12-02T08:30:05Z");
+  const Recorded second = record(*store, later);
+
+  const auto supporter = store->find_supporter("ada@example.org").value();
+  ASSERT_TRUE(supporter.has_value());
+  auto rows = store->consents_of(supporter->id);
+  ASSERT_TRUE(rows.ok()) << describe(rows.error());
+  ASSERT_EQ(rows->size(), 6u);
+
+  struct Want {
+    std::int64_t action;
+    const char* campaign;
+    const char* scope;
+    bool given;
+    const char* version;
+    const char* time;
+  };
+  const Want want[] = {
+      {first.action_id, "naju-haderslev", "other_campaigns", false, "2026-11-01", "2026-11-25T09:00:00Z"},
+      {first.action_id, "naju-haderslev", "public_listing", true, "2026-11-01", "2026-11-25T09:00:00Z"},
+      {first.action_id, "naju-haderslev", "this_campaign", true, "2026-11-01", "2026-11-25T09:00:00Z"},
+      {second.action_id, "another-campaign", "other_campaigns", true, "2026-12-01", "2026-12-02T08:30:00Z"},
+      {second.action_id, "another-campaign", "public_listing", false, "2026-12-01", "2026-12-02T08:30:00Z"},
+      {second.action_id, "another-campaign", "this_campaign", false, "2026-12-01", "2026-12-02T08:30:00Z"},
+  };
+  for (std::size_t i = 0; i < 6; ++i) {
+    SCOPED_TRACE(i);
+    const ConsentRow& c = (*rows)[i];
+    EXPECT_EQ(c.supporter_id, supporter->id);
+    EXPECT_EQ(c.action_id, want[i].action);
+    EXPECT_EQ(c.campaign, want[i].campaign);
+    EXPECT_EQ(c.scope, want[i].scope);
+    EXPECT_EQ(c.given, want[i].given);
+    EXPECT_EQ(c.wording_version, want[i].version);
+    EXPECT_EQ(c.recorded_at, at(want[i].time));
+  }
+}
+
+TEST_P(StoreSuite, ZeroTimesMeanNowAndConsentTimeDefaultsToTheActionTime) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  NewAction a = make_action("k1");
+  a.created_at = {};
+  a.consent.given_at = {};
+  const auto before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  record(*store, a);
+  const auto after = std::chrono::ceil<std::chrono::seconds>(std::chrono::system_clock::now());
+
+  const ActionRow row = store->list_actions({}).value().at(0);
+  EXPECT_GE(row.created_at, before);
+  EXPECT_LE(row.created_at, after);
+  const auto consents = store->consents_of(row.supporter_id).value();
+  ASSERT_EQ(consents.size(), 3u);
+  for (const ConsentRow& c : consents) EXPECT_EQ(c.recorded_at, row.created_at);
+}
+
+TEST_P(StoreSuite, ListsFilterByCampaignAndChannelInRecordingOrderUpToTheLimit) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const struct {
+    const char* campaign;
+    const char* channel;
+  } inputs[] = {{"a", "email"}, {"b", "email"}, {"a", "call"}, {"a", "email"}, {"b", "letter"}};
+  std::vector<std::int64_t> ids;
+  int n = 0;
+  for (const auto& in : inputs) {
+    NewAction a = make_action(numbered("k", n++));
+    a.campaign = in.campaign;
+    a.channel = in.channel;
+    ids.push_back(record(*store, a).action_id);
+  }
+  auto list_ids = [&](ActionFilter f) {
+    std::vector<std::int64_t> out;
+    auto rows = store->list_actions(f);
+    EXPECT_TRUE(rows.ok());
+    if (rows.ok()) {
+      for (const ActionRow& r : *rows) out.push_back(r.id);
+    }
+    return out;
+  };
+  EXPECT_EQ(list_ids({}), ids);
+  EXPECT_EQ(list_ids({"a", std::nullopt, 1000}), (std::vector<std::int64_t>{ids[0], ids[2], ids[3]}));
+  EXPECT_EQ(list_ids({std::nullopt, "email", 1000}), (std::vector<std::int64_t>{ids[0], ids[1], ids[3]}));
+  EXPECT_EQ(list_ids({"a", "email", 1000}), (std::vector<std::int64_t>{ids[0], ids[3]}));
+  EXPECT_EQ(list_ids({"a", std::nullopt, 2}), (std::vector<std::int64_t>{ids[0], ids[2]}));
+  EXPECT_EQ(list_ids({"nope", std::nullopt, 1000}), std::vector<std::int64_t>{});
+  EXPECT_EQ(list_ids({std::nullopt, std::nullopt, 0}), std::vector<std::int64_t>{});
+  EXPECT_EQ(count(*store, "a"), 3);
+  EXPECT_EQ(count(*store, "b"), 2);
+  EXPECT_EQ(count(*store, "c"), 0);
+}
+
+TEST_P(StoreSuite, AnActionMissingARequiredFieldIsRefusedAtOnce) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  struct Case {
+    const char* field;
+    std::function<void(NewAction&)> spoil;
+  };
+  const Case cases[] = {
+      {"idempotency_key", [](NewAction& a) { a.idempotency_key.clear(); }},
+      {"request_hash", [](NewAction& a) { a.request_hash.clear(); }},
+      {"campaign", [](NewAction& a) { a.campaign.clear(); }},
+      {"channel", [](NewAction& a) { a.channel.clear(); }},
+      {"email", [](NewAction& a) { a.supporter_email.clear(); }},
+      {"created_at", [](NewAction& a) { a.created_at = at("9999-12-31T23:59:59Z") + std::chrono::seconds{1}; }},
+      {"given_at", [](NewAction& a) { a.consent.given_at = TimePoint{} - std::chrono::hours{24 * 366 * 2000}; }},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.field);
+    NewAction a = make_action("k");
+    c.spoil(a);
+    bool called = false;
+    std::optional<Error> error;
+    store->record_action(a, [&](Result<Recorded> r) {
+      called = true;
+      if (!r.ok()) error = r.error();
+    });
+    // Refused on the caller's thread, before record_action returned.
+    ASSERT_TRUE(called);
+    ASSERT_TRUE(error.has_value());
+    EXPECT_EQ(error->kind, ErrorKind::bad_request);
+    EXPECT_EQ(error->field, c.field);
+  }
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_EQ(count(*store), 0);
+}
+
+TEST_P(StoreSuite, GroupCommitBatchesActionsFromManyThreads) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 250;
+  constexpr int kTotal = kThreads * kPerThread;
+  std::atomic<int> ok{0}, failed{0};
+  std::mutex ids_mu;
+  std::set<std::int64_t> ids;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string key = numbered(numbered("t", t) + "-", i);
+        store->record_action(make_action(key, key + "@example.org"), [&](Result<Recorded> r) {
+          if (!r.ok()) {
+            ++failed;
+            return;
+          }
+          ++ok;
+          std::lock_guard lock(ids_mu);
+          ids.insert(r->action_id);
+        });
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(store->flush().ok());
+
+  EXPECT_EQ(ok.load(), kTotal);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kTotal));
+  EXPECT_EQ(count(*store), kTotal);
+  const StoreStats stats = store->stats();
+  EXPECT_EQ(stats.recorded, static_cast<std::uint64_t>(kTotal));
+  EXPECT_EQ(stats.queued, 0u);
+  EXPECT_GE(stats.commits, 1u);
+  EXPECT_LT(stats.commits, static_cast<std::uint64_t>(kTotal)) << "no two actions shared a transaction";
+}
+
+TEST_P(StoreSuite, EverythingQueuedTogetherIsCommittedInOneTransaction) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  Results results;
+  {
+    WriterGate gate(*store);
+    for (int i = 0; i < 50; ++i) store->record_action(make_action(numbered("k", i)), results.sink());
+    EXPECT_EQ(store->stats().queued, 50u);
+    EXPECT_EQ(store->stats().commits, 1u);  // the gate's own action
+  }
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_EQ(store->stats().commits, 2u);
+  ASSERT_EQ(results.all.size(), 50u);
+  for (const auto& r : results.all) EXPECT_TRUE(r.ok());
+}
+
+TEST_P(StoreSuite, BatchesAreNoLargerThanMaxBatch) {
+  auto store = open({.max_batch = 7});
+  ASSERT_TRUE(store);
+  Results results;
+  {
+    WriterGate gate(*store);
+    for (int i = 0; i < 20; ++i) store->record_action(make_action(numbered("k", i)), results.sink());
+  }
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_EQ(store->stats().commits, 1u + 3u);  // the gate, then 7 + 7 + 6
+  EXPECT_EQ(count(*store), 21);
+}
+
+TEST_P(StoreSuite, OneFailingActionDoesNotFailTheOthersInItsBatch) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::optional<Result<Recorded>> good1, bad, good2;
+  {
+    WriterGate gate(*store);
+    store->record_action(make_action("k1", "one@example.org"), [&](Result<Recorded> r) { good1 = std::move(r); });
+    NewAction conflicting = make_action("gate-key");  // the gate's key with other content
+    conflicting.request_hash = "other content";
+    store->record_action(conflicting, [&](Result<Recorded> r) { bad = std::move(r); });
+    store->record_action(make_action("k2", "two@example.org"), [&](Result<Recorded> r) { good2 = std::move(r); });
+  }
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_EQ(store->stats().commits, 2u);
+  ASSERT_TRUE(good1 && bad && good2);
+  EXPECT_TRUE(good1->ok());
+  ASSERT_FALSE(bad->ok());
+  EXPECT_EQ(bad->error().kind, ErrorKind::conflict);
+  EXPECT_TRUE(good2->ok());
+  EXPECT_EQ(count(*store), 3);
+}
+
+TEST_P(StoreSuite, AFullQueueRefusesWithUnavailable) {
+  auto store = open({.max_queue = 2});
+  ASSERT_TRUE(store);
+  Results results;
+  {
+    WriterGate gate(*store);
+    store->record_action(make_action("k1"), results.sink());
+    store->record_action(make_action("k2"), results.sink());
+    std::optional<Error> refused;
+    store->record_action(make_action("k3"), [&](Result<Recorded> r) {
+      if (!r.ok()) refused = r.error();
+    });
+    ASSERT_TRUE(refused.has_value()) << "the third action was not refused at once";
+    EXPECT_EQ(refused->kind, ErrorKind::unavailable);
+    EXPECT_EQ(store->stats().queued, 2u);
+  }
+  ASSERT_TRUE(store->flush().ok());
+  ASSERT_EQ(results.all.size(), 2u);
+  for (const auto& r : results.all) EXPECT_TRUE(r.ok());
+  EXPECT_EQ(count(*store), 3);  // the gate and the two queued
+  // Once drained, the queue takes actions again.
+  EXPECT_TRUE(store->record_action_sync(make_action("k3")).ok());
+}
+
+TEST_P(StoreSuite, FlushReturnsOnceEveryQueuedActionIsAnswered) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::atomic<int> answered{0};
+  for (int i = 0; i < 100; ++i) {
+    store->record_action(make_action(numbered("k", i)), [&](Result<Recorded>) { ++answered; });
+  }
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_EQ(answered.load(), 100);
+  EXPECT_EQ(count(*store), 100);
+}
+
+TEST_P(StoreSuite, TheDestructorWritesWhatIsStillQueued) {
+  std::atomic<int> answered{0};
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    for (int i = 0; i < 100; ++i) {
+      store->record_action(make_action(numbered("k", i)), [&](Result<Recorded> r) {
+        if (r.ok()) ++answered;
+      });
+    }
+  }
+  EXPECT_EQ(answered.load(), 100);
+  auto again = open();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(count(*again), 100);
+}
+
+TEST_P(StoreSuite, ACallbackThatThrowsDoesNotStopTheWriter) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  store->record_action(make_action("k1"), [](Result<Recorded>) { throw std::runtime_error("caller bug"); });
+  EXPECT_TRUE(store->record_action_sync(make_action("k2")).ok());
+  EXPECT_EQ(count(*store), 2);
+}
+
+TEST_P(StoreSuite, ReadsWorkFromOtherThreadsWhileTheWriterRuns) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::atomic<bool> done{false};
+  std::atomic<int> read_errors{0};
+  std::atomic<std::int64_t> last_seen{0};
+  std::jthread reader([&] {
+    while (!done.load()) {
+      auto n = store->count_actions("naju-haderslev");
+      auto rows = store->list_actions({"naju-haderslev", std::nullopt, 5});
+      if (!n.ok() || !rows.ok()) {
+        ++read_errors;
+        continue;
+      }
+      // Committed data only grows.
+      if (n.value() < last_seen.load()) ++read_errors;
+      last_seen = n.value();
+    }
+  });
+  for (int i = 0; i < 300; ++i) store->record_action(make_action(numbered("k", i)), nullptr);
+  const bool flushed = store->flush().ok();
+  done = true;
+  reader.join();
+  ASSERT_TRUE(flushed);
+  EXPECT_EQ(read_errors.load(), 0);
+  EXPECT_EQ(count(*store), 300);
+}
+
+TEST_P(StoreSuite, AnotherInstanceReadsWhatThisOneCommitted) {
+  auto writer = open();
+  ASSERT_TRUE(writer);
+  record(*writer, make_action("k1"));
+  auto reader = open();
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(count(*reader), 1);
+  record(*writer, make_action("k2"));
+  EXPECT_EQ(count(*reader), 2);  // each read sees the latest commit
+  // ... and the other way round.
+  record(*reader, make_action("k3"));
+  EXPECT_EQ(count(*writer), 3);
+  // The idempotency key is shared too.
+  EXPECT_TRUE(record(*reader, make_action("k1")).duplicate);
+}
+
+TEST_P(StoreSuite, TwoInstancesWriteAtTheSameTime) {
+  auto a = open();
+  auto b = open();
+  ASSERT_TRUE(a && b);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    Store* store = (t % 2 == 0) ? a.get() : b.get();
+    threads.emplace_back([&ok, store, t] {
+      for (int i = 0; i < 100; ++i) {
+        const std::string key = numbered(numbered("t", t) + "-", i);
+        if (store->record_action_sync(make_action(key, key + "@example.org")).ok()) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 400);
+  EXPECT_EQ(count(*a), 400);
+  EXPECT_EQ(count(*b), 400);
+}
+
+TEST_P(StoreSuite, AReadOnlyStoreReadsAndRefusesWrites) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    record(*store, make_action("k1"));
+  }
+  auto ro = open({.read_only = true});
+  ASSERT_TRUE(ro);
+  EXPECT_EQ(ro->schema_version(), migrations().back().version);
+  EXPECT_EQ(count(*ro), 1);
+  auto r = ro->record_action_sync(make_action("k2"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::unavailable);
+  EXPECT_TRUE(ro->flush().ok());
+}
+
+TEST_P(StoreSuite, AReadOnlyOpenOfNoStoreIsNotFound) {
+  auto r = GetParam().open(data_dir(), {.read_only = true});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::not_found);
+  EXPECT_FALSE(fs::exists(data_dir())) << "a read-only open created the directory";
+}
+
+TEST_P(StoreSuite, InvalidOptionsAreRefused) {
+  auto no_queue = GetParam().open(data_dir(), {.max_queue = 0});
+  ASSERT_FALSE(no_queue.ok());
+  EXPECT_EQ(no_queue.error().kind, ErrorKind::bad_request);
+  auto no_batch = GetParam().open(data_dir(), {.max_batch = 0});
+  ASSERT_FALSE(no_batch.ok());
+  EXPECT_EQ(no_batch.error().kind, ErrorKind::bad_request);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreSuite, ::testing::Values(sqlite_backend()),
+                         [](const ::testing::TestParamInfo<Backend>& param_info) { return param_info.param.name; });
+
+// ---------------------------------------------------------------------------------------------
+// SQLite specifics
+
+class SqliteStore : public ::testing::Test {
+ protected:
+  fs::path data_dir() const { return tmp_.path() / "data"; }
+  fs::path db_file() const { return sqlite_file(data_dir()); }
+
+  std::unique_ptr<Store> open(SqliteOptions options = {}) {
+    auto store = open_sqlite(data_dir(), options);
+    if (!store.ok()) {
+      ADD_FAILURE() << "open failed: " << describe(store.error());
+      return nullptr;
+    }
+    return std::move(store.value());
+  }
+
+  TempDir tmp_;
+};
+
+TEST_F(SqliteStore, CreatesTheDirectoryAndAWalFileWithTheMigrationsRecorded) {
+  const fs::path nested = tmp_.path() / "a" / "b";
+  auto store = open_sqlite(nested);
+  ASSERT_TRUE(store.ok()) << describe(store.error());
+  ASSERT_TRUE(fs::exists(nested / "twinning.db"));
+  RawDb raw(nested / "twinning.db");
+  EXPECT_EQ(raw.text("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM schema_migrations"), static_cast<long long>(migrations().size()));
+  EXPECT_EQ(raw.integer("SELECT MAX(version) FROM schema_migrations"), migrations().back().version);
+  EXPECT_TRUE(parse_time(raw.text("SELECT applied_at FROM schema_migrations WHERE version = 1")).has_value());
+  for (const char* table : {"supporters", "actions", "consents", "idempotency_keys"}) {
+    EXPECT_EQ(raw.integer(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '") +
+                          table + "'"),
+              1)
+        << table;
+  }
+}
+
+TEST_F(SqliteStore, TheMigrationsAreEmbeddedInOrder) {
+  const auto all = migrations();
+  ASSERT_FALSE(all.empty());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].version, static_cast<int>(i + 1));
+    EXPECT_EQ(std::stoi(std::string(all[i].name.substr(0, 4))), all[i].version) << all[i].name;
+    EXPECT_FALSE(all[i].sql.empty());
+  }
+  EXPECT_EQ(all[0].name, "0001_init");
+  EXPECT_NE(all[0].sql.find("CREATE TABLE supporters"), std::string_view::npos);
+}
+
+TEST_F(SqliteStore, MigrationsApplyToAStoreThatHasOnlyTheMigrationsTable) {
+  fs::create_directories(data_dir());
+  {
+    RawDb raw(db_file());
+    raw.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+  }
+  // Read-only commands do not upgrade: they ask for a writing command first.
+  auto ro = open_sqlite(data_dir(), {.read_only = true});
+  ASSERT_FALSE(ro.ok());
+  EXPECT_EQ(ro.error().kind, ErrorKind::unavailable);
+  EXPECT_NE(ro.error().message.find("older"), std::string::npos) << ro.error().message;
+
+  auto store = open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->schema_version(), migrations().back().version);
+}
+
+TEST_F(SqliteStore, ANewerSchemaIsRefused) {
+  { ASSERT_TRUE(open()); }
+  {
+    RawDb raw(db_file());
+    raw.exec("INSERT INTO schema_migrations (version, applied_at) VALUES (" +
+             std::to_string(migrations().back().version + 1) + ", '2030-01-01T00:00:00Z')");
+  }
+  for (bool read_only : {false, true}) {
+    SCOPED_TRACE(read_only);
+    auto r = open_sqlite(data_dir(), {.read_only = read_only});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::unavailable);
+    EXPECT_NE(r.error().message.find("newer"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find(std::to_string(migrations().back().version + 1)), std::string::npos);
+  }
+}
+
+TEST_F(SqliteStore, ADamagedMigrationRecordIsRefused) {
+  { ASSERT_TRUE(open()); }
+  {
+    RawDb raw(db_file());
+    raw.exec("UPDATE schema_migrations SET version = 0 WHERE version = 1");
+  }
+  auto r = open_sqlite(data_dir());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::io);
+  EXPECT_NE(r.error().message.find("damaged"), std::string::npos) << r.error().message;
+}
+
+TEST_F(SqliteStore, AFailedMigrationLeavesTheFileAsItWasAndKeepsSqlOutOfTheMessage) {
+  fs::create_directories(data_dir());
+  {
+    RawDb raw(db_file());
+    raw.exec("CREATE TABLE supporters (id INTEGER PRIMARY KEY)");  // clashes with 0001
+  }
+  auto r = open_sqlite(data_dir());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::internal);
+  EXPECT_EQ(r.error().message.find("CREATE"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().detail.find("CREATE TABLE supporters"), std::string::npos) << r.error().detail;
+  EXPECT_NE(r.error().detail.find("0001_init"), std::string::npos) << r.error().detail;
+  RawDb raw(db_file());
+  EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('schema_migrations', 'actions')"), 0);
+}
+
+TEST_F(SqliteStore, ADataDirectoryThatIsAFileIsAClearError) {
+  const fs::path file = tmp_.path() / "plain-file";
+  std::ofstream(file) << "not a directory";
+  for (const fs::path& dir : {file, file / "below"}) {
+    SCOPED_TRACE(dir.string());
+    auto r = open_sqlite(dir);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::io);
+    EXPECT_NE(r.error().message.find(dir.string()), std::string::npos) << r.error().message;
+  }
+}
+
+// Root ignores permission bits, so the open runs in a child that drops to nobody when it is root.
+TEST_F(SqliteStore, AnUnwritableDataDirectoryIsAClearError) {
+  fs::permissions(tmp_.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                   fs::perms::others_read | fs::perms::others_exec);
+  fs::create_directories(data_dir());
+  fs::permissions(data_dir(), fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                                  fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  Pipe pipe = make_pipe();
+  Child child([&] {
+    pipe.read.close();
+    if (::geteuid() == 0) {
+      const gid_t nogroup = 65534;
+      if (::setgroups(1, &nogroup) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) return 10;
+    }
+    auto r = open_sqlite(data_dir());
+    const std::string out =
+        r.ok() ? std::string("opened") : std::string(to_string(r.error().kind)) + "\n" + r.error().message;
+    return write_all(pipe.write.get(), out.data(), out.size()) ? 0 : 11;
+  });
+  pipe.write.close();
+  const std::string got = read_all(pipe.read.get());
+  const int status = child.wait();
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  EXPECT_EQ(got.substr(0, got.find('\n')), "io") << got;
+  EXPECT_NE(got.find("cannot open the store file " + db_file().string()), std::string::npos) << got;
+}
+
+TEST_F(SqliteStore, ALockHeldBeyondTheBusyTimeoutIsUnavailable) {
+  auto store = open({.busy_timeout = 50ms});
+  ASSERT_TRUE(store);
+  RawDb other(db_file());
+  other.exec("BEGIN IMMEDIATE");  // another process holding the write lock
+  auto r = store->record_action_sync(make_action("k1"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::unavailable);
+  EXPECT_NE(r.error().detail.find("locked"), std::string::npos) << r.error().detail;
+  // Opening needs the lock too, to migrate.
+  auto second = open_sqlite(data_dir(), {.busy_timeout = 50ms});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().kind, ErrorKind::unavailable);
+  // Reads go on while the lock is held (WAL).
+  auto n = store->count_actions("naju-haderslev");
+  ASSERT_TRUE(n.ok()) << describe(n.error());
+  other.exec("ROLLBACK");
+  EXPECT_TRUE(store->record_action_sync(make_action("k1")).ok());
+}
+
+// A SQL failure in the middle of one action (here a trigger, standing in for any unexpected
+// constraint) rolls back that action's savepoint only: its supporter row is gone too.
+TEST_F(SqliteStore, AFailingActionIsRolledBackAloneInsideItsBatch) {
+  { ASSERT_TRUE(open()); }
+  {
+    RawDb raw(db_file());
+    raw.exec(
+        "CREATE TRIGGER refuse_for_test BEFORE INSERT ON consents WHEN NEW.wording_version = 'explode' "
+        "BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END");
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::optional<Result<Recorded>> good1, bad, good2;
+  NewAction exploding = make_action("k2", "bad@example.org");
+  exploding.consent.wording_version = "explode";
+  {
+    WriterGate gate(*store);
+    store->record_action(make_action("k1", "one@example.org"), [&](Result<Recorded> r) { good1 = std::move(r); });
+    store->record_action(exploding, [&](Result<Recorded> r) { bad = std::move(r); });
+    store->record_action(make_action("k3", "two@example.org"), [&](Result<Recorded> r) { good2 = std::move(r); });
+  }
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_EQ(store->stats().commits, 2u);
+  ASSERT_TRUE(good1 && bad && good2);
+  EXPECT_TRUE(good1->ok());
+  EXPECT_TRUE(good2->ok());
+  ASSERT_FALSE(bad->ok());
+  EXPECT_EQ(bad->error().kind, ErrorKind::internal);
+  EXPECT_EQ(bad->error().message.find("INSERT"), std::string::npos) << bad->error().message;
+  EXPECT_NE(bad->error().detail.find("refused by the test trigger"), std::string::npos) << bad->error().detail;
+  EXPECT_NE(bad->error().detail.find("INSERT INTO consents"), std::string::npos) << bad->error().detail;
+  EXPECT_FALSE(store->find_supporter("bad@example.org").value().has_value());
+  EXPECT_EQ(store->count_actions("naju-haderslev").value(), 3);
+  // The key was not taken: the same action can be sent again once the cause is gone.
+  RawDb(db_file()).exec("DROP TRIGGER refuse_for_test");
+  EXPECT_TRUE(store->record_action_sync(exploding).ok());
+}
+
+// When the transaction itself is lost (here a trigger rolls it back, as SQLite does on I/O errors),
+// no action of the batch is durable, so every one of them gets the error.
+TEST_F(SqliteStore, ALostTransactionFailsEveryActionOfTheBatch) {
+  { ASSERT_TRUE(open()); }
+  {
+    RawDb raw(db_file());
+    raw.exec(
+        "CREATE TRIGGER roll_back_for_test BEFORE INSERT ON consents WHEN NEW.wording_version = 'roll back' "
+        "BEGIN SELECT RAISE(ROLLBACK, 'rolled back by the test trigger'); END");
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  NewAction poison = make_action("k2", "bad@example.org");
+  poison.consent.wording_version = "roll back";
+  Results results;
+  {
+    WriterGate gate(*store);
+    store->record_action(make_action("k1", "one@example.org"), results.sink());
+    store->record_action(poison, results.sink());
+    store->record_action(make_action("k3", "two@example.org"), results.sink());
+  }
+  ASSERT_TRUE(store->flush().ok());
+  ASSERT_EQ(results.all.size(), 3u);
+  for (const auto& r : results.all) {
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().detail.find("rolled back by the test trigger"), std::string::npos) << r.error().detail;
+  }
+  EXPECT_EQ(store->stats().commits, 1u);  // the gate's only
+  EXPECT_EQ(store->count_actions("naju-haderslev").value(), 1);
+  EXPECT_FALSE(store->find_supporter("one@example.org").value().has_value());
+  // The writer goes on with the next batch.
+  EXPECT_TRUE(store->record_action_sync(make_action("k1", "one@example.org")).ok());
+}
+
+// A disk that fills up while a batch commits (a file size limit stands in for the full disk):
+// every action of the batch gets an io error, the file stays sound, and the writer recovers once
+// there is room again. Runs in a child, which alone gets the limit.
+TEST_F(SqliteStore, ADiskFullAtCommitFailsTheBatchWithIoAndTheStoreRecovers) {
+  Pipe pipe = make_pipe();
+  Child child([&] {
+    pipe.read.close();
+    ::signal(SIGXFSZ, SIG_IGN);  // let write() fail with EFBIG instead of killing the process
+    auto opened = open_sqlite(data_dir());
+    if (!opened.ok()) return 2;
+    Store& store = *opened.value();
+    std::string report;
+    Results results;
+    {
+      WriterGate gate(store);  // the writer is idle while the limit is set
+      std::error_code ec;
+      const auto wal = fs::file_size(db_file().string() + "-wal", ec);
+      const auto db = fs::file_size(db_file(), ec);
+      rlimit limit{};
+      ::getrlimit(RLIMIT_FSIZE, &limit);
+      const rlimit saved = limit;
+      limit.rlim_cur = std::max(wal, db) + 64 * 1024;
+      if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 3;
+      for (int i = 0; i < 3; ++i) {
+        NewAction big = make_action(numbered("big", i), numbered("big", i) + "@example.org");
+        big.supporter_name = std::string(60 * 1024, 'x');
+        store.record_action(big, results.sink());
+      }
+      gate.open();
+      if (!store.flush().ok()) return 4;
+      if (::setrlimit(RLIMIT_FSIZE, &saved) != 0) return 5;
+    }
+    for (const auto& r : results.all) {
+      report += r.ok() ? std::string("ok ") : std::string(to_string(r.error().kind)) + " ";
+    }
+    report += store.record_action_sync(make_action("after", "after@example.org")).ok() ? "recovered" : "stuck";
+    return write_all(pipe.write.get(), report.data(), report.size()) ? 0 : 6;
+  });
+  pipe.write.close();
+  const std::string report = read_all(pipe.read.get());
+  const int status = child.wait();
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  EXPECT_EQ(report, "io io io recovered");
+
+  RawDb raw(db_file());
+  EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM actions"), 2);  // the gate and "after"
+  EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM supporters WHERE email LIKE 'big%'"), 0);
+}
+
+TEST_F(SqliteStore, ADamagedTimestampIsReportedNotGuessed) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->record_action_sync(make_action("k1")).ok());
+  RawDb(db_file()).exec("UPDATE actions SET created_at = 'yesterday'");
+  auto rows = store->list_actions({});
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().kind, ErrorKind::internal);
+  EXPECT_NE(rows.error().detail.find("yesterday"), std::string::npos);
+}
+
+// Counts and integrity of a backup file: every action must have its key and its three consents,
+// or the copy mixed two moments.
+void expect_consistent_copy(const fs::path& file, long long at_least) {
+  RawDb copy(file);
+  EXPECT_EQ(copy.text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(copy.text("PRAGMA journal_mode"), "delete");
+  const long long actions = copy.integer("SELECT COUNT(*) FROM actions");
+  EXPECT_GE(actions, at_least);
+  EXPECT_EQ(copy.integer("SELECT COUNT(*) FROM idempotency_keys"), actions);
+  EXPECT_EQ(copy.integer("SELECT COUNT(*) FROM consents"), 3 * actions);
+  EXPECT_EQ(copy.integer("SELECT COUNT(*) FROM actions a LEFT JOIN supporters s ON s.id = a.supporter_id "
+                         "WHERE s.id IS NULL"),
+            0);
+}
+
+TEST_F(SqliteStore, ABackupWhileWritingIsConsistentAndOpens) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  constexpr int kTotal = 2000;
+  std::jthread writer([&] {
+    for (int i = 0; i < kTotal; ++i) {
+      const std::string key = numbered("k", i);
+      store->record_action(make_action(key, key + "@example.org"), nullptr);
+    }
+  });
+  // Wait (by polling the store, not the clock) until writing is well under way.
+  while (store->count_actions("naju-haderslev").value() < 100 && store->stats().failed == 0) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(store->stats().failed, 0u);
+  const fs::path backups = tmp_.path() / "backups";
+  fs::create_directories(backups);
+  for (int i = 0; i < 3; ++i) {
+    const fs::path file = backups / (numbered("copy-", i) + ".db");
+    auto r = store->backup_to(file);
+    ASSERT_TRUE(r.ok()) << describe(r.error());
+    EXPECT_FALSE(fs::exists(file.string() + ".partial"));
+    expect_consistent_copy(file, 100);
+  }
+  writer.join();
+  ASSERT_TRUE(store->flush().ok());
+
+  // A final copy holds everything, and opens as a store of its own.
+  const fs::path restored = tmp_.path() / "restored";
+  fs::create_directories(restored);
+  ASSERT_TRUE(store->backup_to(sqlite_file(restored)).ok());
+  expect_consistent_copy(sqlite_file(restored), kTotal);
+  auto copy = open_sqlite(restored, {.read_only = true});
+  ASSERT_TRUE(copy.ok()) << describe(copy.error());
+  EXPECT_EQ(copy.value()->count_actions("naju-haderslev").value(), kTotal);
+  EXPECT_EQ(copy.value()->schema_version(), store->schema_version());
+}
+
+TEST_F(SqliteStore, ABackupReplacesAnOlderOneAndRefusesBadTargets) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const fs::path file = tmp_.path() / "copy.db";
+  ASSERT_TRUE(store->backup_to(file).ok());
+  ASSERT_TRUE(store->record_action_sync(make_action("k1")).ok());
+  ASSERT_TRUE(store->backup_to(file).ok());
+  expect_consistent_copy(file, 1);
+
+  auto self = store->backup_to(db_file());
+  ASSERT_FALSE(self.ok());
+  EXPECT_EQ(self.error().kind, ErrorKind::bad_request);
+  auto nowhere = store->backup_to(tmp_.path() / "missing-dir" / "copy.db");
+  ASSERT_FALSE(nowhere.ok());
+  EXPECT_EQ(nowhere.error().kind, ErrorKind::io);
+  auto empty = store->backup_to({});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().kind, ErrorKind::bad_request);
+}
+
+// Another process (a CLI command while serve runs) sees what this one committed, and this one
+// sees what it commits. The child is forked before this process opens the store, and waits for it.
+TEST_F(SqliteStore, AnotherProcessSharesTheStore) {
+  Pipe go = make_pipe();
+  Pipe report_pipe = make_pipe();
+  Child child([&] {
+    go.write.close();
+    report_pipe.read.close();
+    char c = 0;
+    if (::read(go.read.get(), &c, 1) != 1) return 1;  // the parent gave up
+    std::string report;
+    {
+      auto ro = open_sqlite(data_dir(), {.read_only = true});
+      report += ro.ok() ? std::to_string(ro.value()->count_actions("naju-haderslev").value()) : "open failed";
+      report += " ";
+    }
+    {
+      auto rw = open_sqlite(data_dir());
+      int ok = 0;
+      if (rw.ok()) {
+        for (int i = 0; i < 10; ++i) {
+          if (rw.value()->record_action_sync(make_action(numbered("c", i))).ok()) ++ok;
+        }
+      }
+      report += std::to_string(ok);
+    }
+    return write_all(report_pipe.write.get(), report.data(), report.size()) ? 0 : 2;
+  });
+  go.read.close();
+  report_pipe.write.close();
+
+  auto store = open();
+  ASSERT_TRUE(store);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store->record_action_sync(make_action(numbered("p", i))).ok());
+  ASSERT_EQ(::write(go.write.get(), "g", 1), 1);
+  const std::string report = read_all(report_pipe.read.get());
+  const int status = child.wait();
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  EXPECT_EQ(report, "5 10");  // it saw our 5, and wrote 10 while our store stayed open
+  EXPECT_EQ(store->count_actions("naju-haderslev").value(), 15);
+  EXPECT_TRUE(store->record_action_sync(make_action("c3")).value().duplicate);
+}
+
+// The child records actions and writes each acknowledged id to a pipe; it is SIGKILLed in the
+// middle. Every id it acknowledged must be in the store afterwards, and the file must be sound.
+void kill_mid_stream_and_check(const fs::path& dir, bool async) {
+  Pipe pipe = make_pipe();
+  Child child([&] {
+    pipe.read.close();
+    const int fd = pipe.write.get();
+    auto store = open_sqlite(dir);
+    if (!store.ok()) return 2;
+    Store& s = *store.value();
+    auto ack = [fd](const Result<Recorded>& r) {
+      if (!r.ok()) ::_exit(4);  // a failure ends the child at once, so the parent never waits long
+      const std::int64_t id = r->action_id;
+      if (!write_all(fd, &id, sizeof id)) ::_exit(3);
+    };
+    // Far more than can be written before the kill.
+    constexpr int kMany = 1000000;
+    constexpr int kChunk = 1000;
+    for (int i = 0; i < kMany; ++i) {
+      const std::string key = numbered("k", i);
+      if (async) {
+        s.record_action(make_action(key, key + "@example.org"), ack);
+        // Chunks keep the queue under its limit: a refusal would not be an acknowledgement.
+        if (i % kChunk == kChunk - 1 && !s.flush().ok()) return 5;
+      } else {
+        ack(s.record_action_sync(make_action(key, key + "@example.org")));
+      }
+    }
+    return 6;
+  });
+  pipe.write.close();
+
+  constexpr std::size_t kBeforeKill = 200;
+  std::vector<std::int64_t> acknowledged;
+  std::string pending;
+  char buf[4096];
+  bool killed = false;
+  for (;;) {
+    const ssize_t n = ::read(pipe.read.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    pending.append(buf, static_cast<std::size_t>(n));
+    while (pending.size() >= sizeof(std::int64_t)) {
+      std::int64_t id = 0;
+      std::memcpy(&id, pending.data(), sizeof id);
+      pending.erase(0, sizeof id);
+      acknowledged.push_back(id);
+    }
+    if (!killed && acknowledged.size() >= kBeforeKill) {
+      ASSERT_EQ(::kill(child.pid(), SIGKILL), 0);
+      killed = true;  // keep reading: the ids already in the pipe were acknowledged too
+    }
+  }
+  const int status = child.wait();
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "the child ended before the kill, status " << status;
+  ASSERT_GE(acknowledged.size(), kBeforeKill);
+
+  {
+    RawDb raw(sqlite_file(dir));
+    EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
+  }
+  auto store = open_sqlite(dir);
+  ASSERT_TRUE(store.ok()) << describe(store.error());
+  auto rows = store.value()->list_actions({std::nullopt, std::nullopt, 10000000});
+  ASSERT_TRUE(rows.ok());
+  std::set<std::int64_t> present;
+  for (const ActionRow& r : *rows) present.insert(r.id);
+  std::size_t lost = 0;
+  for (std::int64_t id : acknowledged) {
+    if (present.count(id) == 0) ++lost;
+  }
+  EXPECT_EQ(lost, 0u) << "of " << acknowledged.size() << " acknowledged actions";
+  EXPECT_GE(present.size(), acknowledged.size());
+  // And the store goes on working after the crash.
+  EXPECT_TRUE(store.value()->record_action_sync(make_action("after-crash")).ok());
+}
+
+TEST_F(SqliteStore, NothingAcknowledgedIsLostWhenTheProcessIsKilled) {
+  kill_mid_stream_and_check(data_dir(), /*async=*/false);
+}
+
+TEST_F(SqliteStore, NothingAcknowledgedInAGroupCommitIsLostWhenTheProcessIsKilled) {
+  kill_mid_stream_and_check(data_dir(), /*async=*/true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pieces under the store
+
+TEST(StoreTimeText, FormatsAndParsesRfc3339Utc) {
+  const TimePoint t = TimePoint{std::chrono::sys_days{std::chrono::year{2026} / 11 / 25}} + 9h + 5min + 7s;
+  EXPECT_EQ(format_time(t), "2026-11-25T09:05:07Z");
+  EXPECT_EQ(parse_time("2026-11-25T09:05:07Z"), t);
+  EXPECT_EQ(format_time(TimePoint{}), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(parse_time("0000-01-01T00:00:00Z").has_value(), true);
+  EXPECT_EQ(format_time(*parse_time("9999-12-31T23:59:59Z")), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(format_time(*parse_time("2024-02-29T12:00:00Z")), "2024-02-29T12:00:00Z");
+  EXPECT_TRUE(time_representable(*parse_time("9999-12-31T23:59:59Z")));
+  EXPECT_FALSE(time_representable(*parse_time("9999-12-31T23:59:59Z") + 1s));
+  EXPECT_FALSE(time_representable(*parse_time("0000-01-01T00:00:00Z") - 1s));
+}
+
+TEST(StoreTimeText, RefusesAnythingElse) {
+  const char* bad[] = {
+      "",
+      "2026-11-25",
+      "2026-11-25T09:05:07",        // no zone
+      "2026-11-25T09:05:07+00:00",  // an offset, even a zero one
+      "2026-11-25T09:05:07.5Z",     // a fraction
+      "2026-11-25t09:05:07Z",       // lower-case t
+      "2026-11-25T09:05:07z",       // lower-case z
+      "2026-11-25 09:05:07Z",       // a space
+      "2026-13-01T00:00:00Z",       // month 13
+      "2026-00-01T00:00:00Z",       // month 0
+      "2026-04-31T00:00:00Z",       // 31 April
+      "2026-02-29T00:00:00Z",       // not a leap year
+      "2026-11-00T00:00:00Z",       // day 0
+      "2026-11-25T24:00:00Z",       // hour 24
+      "2026-11-25T09:60:00Z",       // minute 60
+      "2026-11-25T09:05:60Z",       // leap second
+      "2026-1a-25T09:05:07Z",       // a letter
+      "+026-11-25T09:05:07Z",       // a sign
+      "-026-11-25T09:05:07Z",
+      "2026-11-25T09:05:07Z ",      // trailing space
+      "20261-11-25T09:05:07Z",      // five-digit year
+      "2026/11/25T09:05:07Z",       // other separators
+      "2026-11-25T09-05-07Z",
+      "2026-11-25T09:05:07Z\n",
+  };
+  for (const char* text : bad) EXPECT_FALSE(parse_time(text).has_value()) << "'" << text << "'";
+  EXPECT_FALSE(parse_time(std::string_view("2026-11-25T09:05:0\0Z", 20)).has_value());
+}
+
+TEST(StoreSqliteErrors, ResultCodesMapToErrorKinds) {
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_BUSY), ErrorKind::unavailable);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_BUSY_SNAPSHOT), ErrorKind::unavailable);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_LOCKED), ErrorKind::unavailable);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_NOMEM), ErrorKind::unavailable);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_FULL), ErrorKind::io);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_IOERR_WRITE), ErrorKind::io);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_IOERR_FSYNC), ErrorKind::io);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_CANTOPEN), ErrorKind::io);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_READONLY), ErrorKind::io);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_CORRUPT), ErrorKind::io);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_NOTADB), ErrorKind::io);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_CONSTRAINT_UNIQUE), ErrorKind::internal);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_MISUSE), ErrorKind::internal);
+  EXPECT_EQ(sqlite::error_kind_of(SQLITE_ERROR), ErrorKind::internal);
+}
+
+TEST(StoreSqliteErrors, SqlGoesToTheDetailNeverToTheMessage) {
+  const Error e = sqlite::error_from(nullptr, SQLITE_FULL, "commit", "INSERT INTO actions VALUES (1)");
+  EXPECT_EQ(e.kind, ErrorKind::io);
+  EXPECT_EQ(e.message.find("INSERT"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("full"), std::string::npos) << e.message;
+  EXPECT_NE(e.detail.find("INSERT INTO actions VALUES (1)"), std::string::npos) << e.detail;
+  EXPECT_NE(e.detail.find("commit"), std::string::npos) << e.detail;
+}
+
+}  // namespace
+}  // namespace twinning::store
