@@ -6,7 +6,9 @@
 #include <sstream>
 
 #include "campaign/load.hpp"
+#include "render/compose.hpp"
 #include "render/encode.hpp"
+#include "render/text.hpp"
 
 namespace twinning::app {
 
@@ -64,11 +66,15 @@ Result<std::shared_ptr<const Site>> Site::build(const Settings& settings, const 
       if (p.severity == campaign::Problem::Severity::error) problems += "\n  " + campaign::format_problem(p);
     }
     if (!loaded.ok()) continue;
-    CampaignEntry entry{std::move(*loaded.campaign), {}, {}};
+    CampaignEntry entry{std::move(*loaded.campaign), {}, {}, {}};
     for (const auto& lang : entry.campaign.languages) {
       if (!site->catalogs_.has(lang)) {
         problems += "\n  " + id + ": language '" + lang + "' has no interface words: add locales/" + lang + ".yaml";
         continue;
+      }
+      if (const auto* title = entry.campaign.text(lang, "page.title")) {
+        auto rendered = render::render_text(*title, render::campaign_vars(entry.campaign, lang, base_url));
+        entry.titles[lang] = rendered.ok() ? rendered.value() : entry.campaign.id;
       }
       for (bool closed : {false, true}) {
         auto html = site->pages_.campaign(entry.campaign, site->catalogs_, lang, base_url, closed);

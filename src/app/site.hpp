@@ -30,6 +30,7 @@ struct CampaignEntry {
   domain::Campaign campaign;
   std::map<std::string, Asset> open_pages;    // by language
   std::map<std::string, Asset> closed_pages;  // by language, shown once the campaign has ended
+  std::map<std::string, std::string> titles;  // the page title, by language
 };
 
 class Site {

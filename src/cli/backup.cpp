@@ -9,6 +9,7 @@ namespace twinning::cli {
 
 int backup(const std::string& file, const Settings& settings, std::ostream& out, std::ostream& err) {
   store::SqliteOptions options;
+  options.read_only = true;  // a wrong --data must not leave an empty store behind
   auto store = store::open_sqlite(settings.data_dir, options);
   if (!store.ok()) {
     err << "twinning backup: cannot open the store in " << settings.data_dir.string() << ": "
