@@ -192,7 +192,7 @@ Result<Fields> fields_from_json(std::string_view body) {
 }
 
 store::NewAction to_record(const ActionInput& in, const domain::Campaign& campaign, const std::string& lang,
-                           std::chrono::sys_seconds now) {
+                           std::chrono::sys_seconds now, std::string_view extra_content) {
   store::NewAction a;
   a.campaign = campaign.id;
   a.channel = in.channel;
@@ -213,7 +213,7 @@ store::NewAction to_record(const ActionInput& in, const domain::Campaign& campai
   const std::string content = a.campaign + sep + a.channel + sep + a.target + sep + a.language + sep + a.country + sep +
                               a.supporter_name + sep + lower_ascii(a.supporter_email) + sep + a.supporter_phone + sep +
                               (a.consent.this_campaign ? "1" : "0") + (a.consent.other_campaigns ? "1" : "0") +
-                              (a.consent.public_listing ? "1" : "0");
+                              (a.consent.public_listing ? "1" : "0") + sep + std::string(extra_content);
   a.request_hash = hex_digest(content);
   if (!in.idempotency_key.empty()) {
     a.idempotency_key = "k:" + in.idempotency_key;

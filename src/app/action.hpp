@@ -50,7 +50,9 @@ Result<Fields> fields_from_json(std::string_view body);
 
 // The record to store. Without a key from the page (no JavaScript), one is derived from the
 // content and the UTC day, so the same form sent twice in a day records once.
+// `extra_content` is the rest of what the supporter sent (e.g. an email's edits and note): it
+// takes part in the digest, so the same key with other content is a conflict.
 store::NewAction to_record(const ActionInput& in, const domain::Campaign& campaign, const std::string& lang,
-                           std::chrono::sys_seconds now);
+                           std::chrono::sys_seconds now, std::string_view extra_content = {});
 
 }  // namespace twinning::app

@@ -26,12 +26,18 @@ class App {
   std::shared_ptr<const Site> site() const { return site_.load(); }
   void replace_site(std::shared_ptr<const Site> site) { site_.store(std::move(site)); }
   std::chrono::sys_seconds now() const { return clock_(); }
+  // Tells the delivery worker there is mail to send now (set by serve; nothing in tests).
+  void wake_delivery() const {
+    if (wake_) wake_();
+  }
+  void on_wake_delivery(std::function<void()> wake) { wake_ = std::move(wake); }
 
  private:
   Settings settings_;
   std::shared_ptr<store::Store> store_;
   std::atomic<std::shared_ptr<const Site>> site_;
   Clock clock_;
+  std::function<void()> wake_;
 };
 
 }  // namespace twinning::app

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "campaign/load.hpp"
+#include "render/channel_view.hpp"
 #include "render/compose.hpp"
 #include "render/encode.hpp"
 #include "render/text.hpp"
@@ -66,7 +67,8 @@ Result<std::shared_ptr<const Site>> Site::build(const Settings& settings, const 
       if (p.severity == campaign::Problem::Severity::error) problems += "\n  " + campaign::format_problem(p);
     }
     if (!loaded.ok()) continue;
-    CampaignEntry entry{std::move(*loaded.campaign), {}, {}, {}};
+    CampaignEntry entry;
+    entry.campaign = std::move(*loaded.campaign);
     for (const auto& lang : entry.campaign.languages) {
       if (!site->catalogs_.has(lang)) {
         problems += "\n  " + id + ": language '" + lang + "' has no interface words: add locales/" + lang + ".yaml";
@@ -75,6 +77,18 @@ Result<std::shared_ptr<const Site>> Site::build(const Settings& settings, const 
       if (const auto* title = entry.campaign.text(lang, "page.title")) {
         auto rendered = render::render_text(*title, render::campaign_vars(entry.campaign, lang, base_url));
         entry.titles[lang] = rendered.ok() ? rendered.value() : entry.campaign.id;
+      }
+      if (entry.campaign.channel_enabled(domain::Channel::email)) {
+        const auto& catalogs_ref = site->catalogs_;
+        render::ViewContext ctx{entry.campaign, lang, base_url + render::campaign_path(id, lang), {}, true,
+                                [&catalogs_ref](const std::string& l, const std::string& key) {
+                                  return catalogs_ref.get(l).get(key);
+                                },
+                                std::nullopt};
+        auto view = render::channel_view(ctx, domain::Channel::email);
+        if (view.ok() && view.value().contains("draft")) {
+          entry.email_drafts[lang] = {view.value()["draft"]["subject"], view.value()["draft"]["body"]};
+        }
       }
       for (bool closed : {false, true}) {
         auto html = site->pages_.campaign(entry.campaign, site->catalogs_, lang, base_url, closed);
@@ -115,6 +129,13 @@ Result<std::shared_ptr<const Site>> Site::build(const Settings& settings, const 
 const CampaignEntry* Site::find(const std::string& id) const {
   auto it = campaigns_.find(id);
   return it == campaigns_.end() ? nullptr : &it->second;
+}
+
+std::pair<std::string, std::string> Site::email_draft(const std::string& id, const std::string& lang) const {
+  const auto* entry = find(id);
+  if (entry == nullptr) return {};
+  auto it = entry->email_drafts.find(lang);
+  return it == entry->email_drafts.end() ? std::pair<std::string, std::string>{} : it->second;
 }
 
 const Asset& Site::index(const std::string& lang) const {

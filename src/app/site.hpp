@@ -31,6 +31,8 @@ struct CampaignEntry {
   std::map<std::string, Asset> open_pages;    // by language
   std::map<std::string, Asset> closed_pages;  // by language, shown once the campaign has ended
   std::map<std::string, std::string> titles;  // the page title, by language
+  // The email draft the page shows (subject, body), by language: what an edit is measured against.
+  std::map<std::string, std::pair<std::string, std::string>> email_drafts;
 };
 
 class Site {
@@ -43,6 +45,8 @@ class Site {
   // The index page for `lang` (falls back to English).
   const Asset& index(const std::string& lang) const;
   const Asset* static_file(const std::string& name) const;
+  // The email draft shown on a campaign's page in `lang`; empty strings when there is none.
+  std::pair<std::string, std::string> email_draft(const std::string& id, const std::string& lang) const;
   const i18n::Catalogs& catalogs() const { return catalogs_; }
   const render::Pages& pages() const { return pages_; }
   const std::string& base_url() const { return base_url_; }

@@ -1,4 +1,5 @@
 #include "cli/cli.hpp"
+#include "cli/delivery_commands.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -74,6 +75,30 @@ int run(int argc, char** argv) {
   backup_cmd->add_option("FILE", backup_file, "where to write the copy")->required();
   add_common(backup_cmd, common, false);
 
+  bool deliver_once = false;
+  auto* deliver_cmd = app.add_subcommand("deliver", "send what the outbox holds (serve does it too)");
+  deliver_cmd->add_flag("--once", deliver_once, "send what is due now, then exit");
+  add_common(deliver_cmd, common, false);
+
+  OutboxCommand ob;
+  std::string ob_state;
+  auto* outbox_cmd = app.add_subcommand("outbox", "list the outbox, retry a message, pause or resume sending");
+  outbox_cmd->require_subcommand(0, 1);
+  add_common(outbox_cmd, common, false);
+  auto* ob_list = outbox_cmd->add_subcommand("list", "messages, newest first (the default)");
+  ob_list->add_option("--state", ob_state, "queued, sending, sent, failed, held or expired");
+  ob_list->add_option("--limit", ob.limit, "how many (default 100)");
+  auto* ob_retry = outbox_cmd->add_subcommand("retry", "queue a failed or expired message again");
+  ob_retry->add_option("ID", ob.id, "the message id (from `twinning outbox list`)")->required();
+  auto* ob_pause = outbox_cmd->add_subcommand("pause", "stop all sending (kept in the store)");
+  auto* ob_resume = outbox_cmd->add_subcommand("resume", "start sending again");
+  auto* ob_flagged = outbox_cmd->add_subcommand("flagged", "addresses that bounced permanently");
+
+  std::string bounce_recipient;
+  auto* bounce_cmd = app.add_subcommand("bounce", "read a delivery-status notification on standard input");
+  bounce_cmd->add_option("--recipient", bounce_recipient, "the envelope recipient the MTA received it for");
+  add_common(bounce_cmd, common, false);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -90,6 +115,16 @@ int run(int argc, char** argv) {
   if (check_cmd->parsed()) return check(check_dirs, settings.value(), std::cout);
   if (preview_cmd->parsed()) return preview(pv, settings.value(), std::cout, std::cerr);
   if (backup_cmd->parsed()) return backup(backup_file, settings.value(), std::cout, std::cerr);
+  if (deliver_cmd->parsed()) return deliver(deliver_once, settings.value(), std::cout, std::cerr);
+  if (bounce_cmd->parsed()) return bounce(bounce_recipient, settings.value(), std::cin, std::cout, std::cerr);
+  if (outbox_cmd->parsed()) {
+    if (ob_retry->parsed()) ob.action = OutboxCommand::Action::retry;
+    if (ob_pause->parsed()) ob.action = OutboxCommand::Action::pause;
+    if (ob_resume->parsed()) ob.action = OutboxCommand::Action::resume;
+    if (ob_flagged->parsed()) ob.action = OutboxCommand::Action::flagged;
+    if (!ob_state.empty()) ob.state = ob_state;
+    return outbox(ob, settings.value(), std::cout, std::cerr);
+  }
   return 2;
 }
 

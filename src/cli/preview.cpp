@@ -11,6 +11,9 @@
 #include "campaign/validators.hpp"
 #include "cli/cli.hpp"
 #include "common/utf8.hpp"
+#include "mail/compose.hpp"
+#include "mail/links.hpp"
+#include "mail/message.hpp"
 #include "render/channel_view.hpp"
 #include "render/page.hpp"
 
@@ -19,7 +22,7 @@ namespace twinning::cli {
 namespace {
 
 // The supporter file: a small YAML (or JSON, which is YAML) map of name, email, country, phone.
-Result<render::SupporterView> read_supporter(const std::string& file, const std::string& from) {
+Result<render::SupporterView> read_supporter(const std::string& file, const std::string& from, std::string& email) {
   render::SupporterView s;
   s.country = from;
   if (file.empty()) return s;
@@ -41,7 +44,9 @@ Result<render::SupporterView> read_supporter(const std::string& file, const std:
           return Error::make(ErrorKind::bad_request, file + ": country '" + value + "' is not an ISO 3166-1 code");
         }
         s.country = value;
-      } else if (key != "email" && key != "phone") {
+      } else if (key == "email") {
+        email = value;
+      } else if (key != "phone") {
         return Error::make(ErrorKind::bad_request,
                            file + ":" + std::to_string(kv.first.Mark().line + 1) + ": unknown key '" + key +
                                "' (the supporter file takes name, email, country and phone)");
@@ -101,7 +106,8 @@ int preview(const PreviewOptions& o, const Settings& settings, std::ostream& out
     }
     at = parsed.value();
   }
-  auto supporter = read_supporter(o.supporter_file, o.from);
+  std::string supporter_email;
+  auto supporter = read_supporter(o.supporter_file, o.from, supporter_email);
   if (!supporter.ok()) {
     err << "twinning preview: --supporter " << supporter.error().message << "\n";
     return 2;
@@ -112,6 +118,33 @@ int preview(const PreviewOptions& o, const Settings& settings, std::ostream& out
   if (!view.ok()) {
     err << "twinning preview: " << view.error().message << "\n";
     return 1;
+  }
+  if (*channel == domain::Channel::email) {
+    // The exact messages as they would leave (RFC 5322), and the links for the supporter's own mail.
+    const mail::SupporterMail who{supporter.value().name.empty() ? "Supporter" : supporter.value().name,
+                                  supporter_email.empty() ? "supporter@example.org" : supporter_email,
+                                  supporter.value().country};
+    mail::EmailInput input;
+    input.lang = o.lang;
+    auto emails = mail::compose_action_emails(c, who, input, page_url, at);
+    if (!emails.ok()) {
+      err << "twinning preview: " << emails.error().message << "\n";
+      return 1;
+    }
+    nlohmann::json raw = nlohmann::json::array();
+    for (const auto& e : emails.value()) {
+      auto text = mail::to_rfc5322(e.email);
+      if (!text.ok()) {
+        err << "twinning preview: " << text.error().message << "\n";
+        return 1;
+      }
+      raw.push_back({{"target", e.target}, {"rfc5322", text.value()}});
+    }
+    view.value()["raw"] = raw;
+    if (auto links = mail::own_mail_links(ctx); links.ok()) {
+      view.value()["links"] = {{"mailto", links->mailto}, {"gmail", links->gmail}, {"outlook", links->outlook},
+                               {"body_fits", links->body_fits}};
+    }
   }
   nlohmann::json doc = {{"campaign", c.id},
                         {"channel", o.channel},

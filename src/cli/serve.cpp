@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/app.hpp"
+#include "delivery/worker.hpp"
 #include "cli/cli.hpp"
 #include "http/handlers/handlers.hpp"
 #include "http/server.hpp"
@@ -51,6 +52,14 @@ int serve(const Settings& settings) {
   app_ptr = &app;
   http::handlers::add_routes(router, app);
 
+  // The outbox worker: spool by default (nothing leaves the machine), SMTP once configured.
+  auto delivery = delivery::DeliveryService::start(*shared_store, settings);
+  if (!delivery.ok()) {
+    std::cerr << "twinning: cannot start delivery: " << delivery.error().message << "\n";
+    return 1;
+  }
+  app.on_wake_delivery([service = delivery.value().get()] { service->wake(); });
+
   std::thread signal_thread([&] {
     for (;;) {
       int sig = 0;
@@ -79,6 +88,8 @@ int serve(const Settings& settings) {
   }
   server.run();
   signal_thread.join();
+  // Requests are done: nothing new can be queued. The worker finishes the message in hand.
+  delivery.value()->stop();
   if (auto flushed = shared_store->flush(); !flushed.ok()) {
     spdlog::error("store flush failed: {}", flushed.error().detail);
     return 1;

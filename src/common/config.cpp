@@ -25,6 +25,9 @@ constexpr std::uint64_t kMaxSizeBytes = std::uint64_t{1} << 30;  // 1 GiB
 constexpr std::uint64_t kMaxConnections = 1'000'000;
 constexpr std::uint64_t kMaxDurationMs = 24ULL * 60 * 60 * 1000;  // one day
 constexpr std::uint64_t kMaxThreads = 1024;
+constexpr std::uint64_t kMaxDurationS = 90ULL * 24 * 60 * 60;  // 90 days
+constexpr std::uint64_t kMaxMailBatch = 10'000;
+constexpr std::uint64_t kMaxPerHour = 1'000'000;
 
 bool is_ip_address(const std::string& text) {
   unsigned char buf[sizeof(struct in6_addr)];
@@ -73,6 +76,7 @@ class SettingsReader {
         {"threads", [&](auto& n, auto& k) { return number(n, k, 0, kMaxThreads, s.threads); }},
         {"log_level", [&](auto& n, auto& k) { return text(n, k, s.log_level); }},
         {"limits", [&](auto& n, auto& k) { return limits(n, k, s.limits); }},
+        {"mail", [&](auto& n, auto& k) { return mail(n, k, s.mail); }},
     };
     if (auto r = each_key(root, "", keys); !r) return r.error();
     if (auto r = validate(root, s); !r) return r.error();
@@ -161,6 +165,69 @@ class SettingsReader {
     std::uint64_t ms = 0;
     if (auto r = number(n, key, 1, kMaxDurationMs, ms); !r) return r;
     out = std::chrono::milliseconds(static_cast<std::chrono::milliseconds::rep>(ms));
+    return {};
+  }
+
+  Result<void> seconds(const YAML::Node& n, const std::string& key, std::chrono::seconds& out) const {
+    std::uint64_t v = 0;
+    if (auto r = number(n, key, 1, kMaxDurationS, v); !r) return r;
+    out = std::chrono::seconds(static_cast<std::chrono::seconds::rep>(v));
+    return {};
+  }
+
+  Result<void> mail(const YAML::Node& n, const std::string& key, MailSettings& m) {
+    if (n.IsNull()) return {};
+    if (!n.IsMap()) return fail(n, key, "\"" + key + "\" must be a map");
+    const KeyTable table = {
+        {"transport_url", [&](auto& v, auto& k) { return text(v, k, m.transport_url); }},
+        {"starttls",
+         [&](auto& v, auto& k) -> Result<void> {
+           std::string mode;
+           if (auto r = text(v, k, mode); !r) return r;
+           if (mode != "auto" && mode != "required") {
+             return fail(v, k, "\"" + k + "\" must be auto or required, not \"" + mode + "\"");
+           }
+           m.starttls_required = mode == "required";
+           return {};
+         }},
+        {"tls_ca_file", [&](auto& v, auto& k) { return path(v, k, m.tls_ca_file); }},
+        {"spool_dir", [&](auto& v, auto& k) { return path(v, k, m.spool_dir); }},
+        {"confirmation_ttl_s", [&](auto& v, auto& k) { return seconds(v, k, m.confirmation_ttl); }},
+        {"per_recipient_per_hour",
+         [&](auto& v, auto& k) { return number(v, k, 0, kMaxPerHour, m.per_recipient_per_hour); }},
+        {"retry_base_s", [&](auto& v, auto& k) { return seconds(v, k, m.retry_base); }},
+        {"retry_max_interval_s", [&](auto& v, auto& k) { return seconds(v, k, m.retry_max_interval); }},
+        {"retry_deadline_s", [&](auto& v, auto& k) { return seconds(v, k, m.retry_deadline); }},
+        {"batch", [&](auto& v, auto& k) { return number(v, k, 1, kMaxMailBatch, m.batch); }},
+        {"poll_interval_ms", [&](auto& v, auto& k) { return duration(v, k, m.poll_interval); }},
+        {"smtp_timeout_ms", [&](auto& v, auto& k) { return duration(v, k, m.smtp_timeout); }},
+        {"return_path_domain", [&](auto& v, auto& k) { return text(v, k, m.return_path_domain); }},
+        {"dkim_key_file", [&](auto& v, auto& k) { return path(v, k, m.dkim_key_file); }},
+        {"dkim_selector", [&](auto& v, auto& k) { return text(v, k, m.dkim_selector); }},
+        {"dkim_domain", [&](auto& v, auto& k) { return text(v, k, m.dkim_domain); }},
+    };
+    if (auto r = each_key(n, key, table); !r) return r;
+    auto at = [&](const char* sub) { return n[sub] ? n[sub] : n; };
+    if (auto r = validate_transport_url(m.transport_url); !r) {
+      return fail(at("transport_url"), "mail.transport_url", r.error().message);
+    }
+    if (m.retry_base > m.retry_max_interval) {
+      return fail(at("retry_base_s"), "mail.retry_base_s",
+                  "\"mail.retry_base_s\" must not be longer than \"mail.retry_max_interval_s\"");
+    }
+    if (!m.return_path_domain.empty() && !is_host_name(m.return_path_domain)) {
+      return fail(at("return_path_domain"), "mail.return_path_domain",
+                  "\"mail.return_path_domain\" must be a domain name, not \"" + m.return_path_domain + "\"");
+    }
+    if (!m.dkim_key_file.empty() && (m.dkim_selector.empty() || !is_host_name(m.dkim_selector))) {
+      return fail(at("dkim_key_file"), "mail.dkim_selector",
+                  "\"mail.dkim_selector\" must name the key's DNS selector (e.g. twinning2026) when "
+                  "\"mail.dkim_key_file\" is set");
+    }
+    if (!m.dkim_domain.empty() && !is_host_name(m.dkim_domain)) {
+      return fail(at("dkim_domain"), "mail.dkim_domain",
+                  "\"mail.dkim_domain\" must be a domain name, not \"" + m.dkim_domain + "\"");
+    }
     return {};
   }
 
@@ -271,6 +338,27 @@ Result<std::pair<std::string, unsigned short>> parse_listen(const std::string& l
   }
   return std::pair<std::string, unsigned short>{host, static_cast<unsigned short>(value)};
 }
+
+Result<void> validate_transport_url(const std::string& url) {
+  if (url == "spool") return {};
+  const bool smtp = url.rfind("smtp://", 0) == 0;
+  const bool smtps = url.rfind("smtps://", 0) == 0;
+  const std::string why = "\"mail.transport_url\" must be spool, smtp://[user:password@]host[:port] or "
+                          "smtps://[user:password@]host[:port]";
+  if (!smtp && !smtps) return Error::make(ErrorKind::bad_request, why + ", not \"" + url + "\"", "mail.transport_url");
+  // The URL may carry a password: name the problem without echoing it.
+  std::string rest = url.substr(smtp ? 7 : 8);
+  if (const auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  auto host_port = rest.find(':') == std::string::npos ? rest + ":25" : rest;
+  auto parsed = parse_listen(host_port);
+  if (rest.empty() || !parsed || parsed->second == 0) {
+    return Error::make(ErrorKind::bad_request, why + " (the host or port is not valid)", "mail.transport_url");
+  }
+  return {};
+}
+
+std::filesystem::path Settings::spool_dir() const { return mail.spool_dir.empty() ? data_dir / "spool" : mail.spool_dir; }
 
 std::string Settings::base_url(unsigned bound_port) const {
   if (!public_url.empty()) {

@@ -22,6 +22,29 @@ struct Limits {
   std::chrono::milliseconds write_timeout{30000};  // to send one response
 };
 
+// Sending mail: the transport, pacing and retries of the outbox worker (src/delivery/).
+struct MailSettings {
+  // "spool" (the default: every message is written as an .eml file under spool_dir and nothing
+  // leaves the machine), "smtp://[user:pass@]host[:port]" (STARTTLS when the server offers it)
+  // or "smtps://[user:pass@]host[:port]" (TLS from the first byte).
+  std::string transport_url = "spool";
+  bool starttls_required = false;   // smtp:// only: refuse to send over a server without STARTTLS
+  std::filesystem::path tls_ca_file;  // extra CA certificates (PEM); empty: the system's CAs only
+  std::filesystem::path spool_dir;    // empty: <data_dir>/spool
+  std::chrono::seconds confirmation_ttl{std::chrono::hours{72}};
+  std::size_t per_recipient_per_hour = 20;  // 0 turns pacing off (benchmarks)
+  std::chrono::seconds retry_base{60};
+  std::chrono::seconds retry_max_interval{std::chrono::hours{1}};
+  std::chrono::seconds retry_deadline{std::chrono::hours{48}};
+  std::size_t batch = 50;  // messages claimed at once (and sent over one connection)
+  std::chrono::milliseconds poll_interval{1000};
+  std::chrono::milliseconds smtp_timeout{30000};  // silence from the server before giving up on it
+  std::string return_path_domain;                 // VERP bounce domain; empty: the sender's domain
+  std::filesystem::path dkim_key_file;  // PEM private key; empty: messages are not DKIM-signed
+  std::string dkim_selector;            // required with a key
+  std::string dkim_domain;              // d= of the signature; empty: each message's From domain
+};
+
 struct Settings {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
   std::filesystem::path data_dir = "data";
@@ -32,13 +55,18 @@ struct Settings {
   unsigned threads = 0;                      // server threads; 0 = one per core
   Limits limits;
   std::string log_level = "info";
+  MailSettings mail;
 
   // The public URL without a trailing slash ("http://127.0.0.1:8080" when none is configured).
   std::string base_url(unsigned bound_port = 0) const;
+  // Where the spool transport writes: mail.spool_dir, or <data_dir>/spool when that is empty.
+  std::filesystem::path spool_dir() const;
 };
 
 // Reads a settings file. Unknown keys and wrong types are errors naming the key and line.
 Result<Settings> load_settings(const std::filesystem::path& file);
+// Checks mail.transport_url: "spool", or an smtp:// or smtps:// URL with a host and a valid port.
+Result<void> validate_transport_url(const std::string& url);
 // Parses "HOST:PORT" ("[::1]:8080" for IPv6).
 Result<std::pair<std::string, unsigned short>> parse_listen(const std::string& listen);
 

@@ -9,19 +9,30 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <atomic>
 #include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -41,6 +52,18 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+// Every I/O object names its io_context's executor type, not asio::any_io_executor: the
+// type-erased executor costs a reference-counted copy and an indirect call on every operation,
+// and each connection lives on one io_context run by one thread, so no strand is needed either.
+using Executor = asio::io_context::executor_type;
+template <class T>
+using Task = asio::awaitable<T, Executor>;
+constexpr asio::use_awaitable_t<Executor> use_task{};
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
+using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor>;
+using Stream = beast::basic_stream<tcp, Executor>;
+
 constexpr std::size_t kReadChunk = 8192;
 // After the last response on a connection, what the client still sends is read and dropped for
 // this long (at most) before closing; see Session::close_gracefully.
@@ -49,33 +72,6 @@ constexpr std::size_t kMaxLingerBytes = 1 << 20;
 // Pause after an accept failure such as "too many open files", so the loop does not spin.
 constexpr std::chrono::milliseconds kAcceptBackoff{50};
 
-// Sends a Response's shared body without copying it: Beast gets a buffer that points into the
-// string, and the message holding the shared_ptr lives until the write has completed.
-struct SharedBody {
-  using value_type = std::shared_ptr<const std::string>;
-
-  static std::uint64_t size(const value_type& body) { return body ? body->size() : 0; }
-
-  class writer {
-   public:
-    using const_buffers_type = asio::const_buffer;
-
-    template <bool isRequest, class Fields>
-    writer(const bhttp::header<isRequest, Fields>& /*header*/, const value_type& body) : body_(body) {}
-
-    void init(beast::error_code& ec) { ec = {}; }
-
-    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
-      ec = {};
-      if (!body_ || body_->empty()) return boost::none;
-      return {{asio::const_buffer(body_->data(), body_->size()), false}};
-    }
-
-   private:
-    const value_type& body_;
-  };
-};
-
 // Lets a handler answer from any thread at any time, including after its connection or the
 // whole server is gone: the answer then goes nowhere instead of touching freed objects.
 struct Liveness {
@@ -83,11 +79,11 @@ struct Liveness {
   bool alive = true;  // false once the server is being destroyed: nothing may be posted then
 };
 
-// Owned by a session. A handler's answer cancels this timer on the session's strand, which
+// Owned by a session. A handler's answer cancels this timer on the session's io_context, which
 // resumes the coroutine waiting on it. Answers only hold a weak_ptr.
 struct Waker {
-  explicit Waker(const asio::any_io_executor& ex) : timer(ex) {}
-  asio::steady_timer timer;
+  explicit Waker(const Executor& ex) : timer(ex) {}
+  Timer timer;
 };
 
 // One request waiting for its handler's answer.
@@ -98,6 +94,7 @@ struct Exchange {
 
   std::mutex mutex;
   bool answered = false;             // the first answer wins
+  bool waiting = false;              // the session waits on its Waker: an answer must wake it
   std::optional<Response> response;  // unset with answered: the handler dropped respond
 };
 
@@ -112,6 +109,9 @@ void deliver(const std::shared_ptr<Exchange>& ex, std::optional<Response> respon
     }
     ex->answered = true;
     ex->response = std::move(response);
+    // Most handlers answer before call() has begun to wait: it finds the answer without being
+    // woken, and a posted wake-up would only cost a trip through the scheduler.
+    if (!ex->waiting) return;
   }
   // Posting under the lock: the server's destructor takes it before the io_context goes away.
   std::lock_guard lock(ex->live->mutex);
@@ -152,9 +152,19 @@ asio::ip::address normalize(const asio::ip::address& a) {
   return a;
 }
 
+// RFC 9110 5.6.2 tchar, as a table: every header of every response is checked, and
+// std::isalnum (a call, and locale-dependent) showed in profiles.
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (const char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
 bool is_token_char(char c) {
-  if (std::isalnum(static_cast<unsigned char>(c)) != 0) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  return kTokenChars[static_cast<unsigned char>(c)];
 }
 
 // A header that would let a handler's text end the header block or smuggle another header.
@@ -188,15 +198,186 @@ std::optional<std::string_view> origin_form(std::string_view target) {
   return std::nullopt;
 }
 
+// The Date header changes once a second; formatting it for every response showed in profiles.
+// Each server thread keeps its own copy, so there is nothing to lock.
+std::string_view cached_http_date() {
+  thread_local std::chrono::system_clock::time_point second{};
+  thread_local std::string text;
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (text.empty() || now != second) {
+    second = now;
+    text = http_date(now);
+  }
+  return text;
+}
+
+// Writes a response's status line and header block into `out` (reused between responses, so it
+// rarely allocates). The same bytes Beast's serializer wrote before (docs/decisions/0003): the
+// handler's headers in their order (the server's own are skipped with a warning), then Date,
+// Server, Content-Length unless the status has no body (a HEAD response says its GET's length),
+// then Connection as Beast's keep_alive() would set it. Headers were validated by the caller.
+void compose_head(std::string& out, const Response& r, unsigned version, bool keep, std::string_view date) {
+  out.clear();
+  out += "HTTP/";
+  out += static_cast<char>('0' + version / 10 % 10);
+  out += '.';
+  out += static_cast<char>('0' + version % 10);
+  out += ' ';
+  out += std::to_string(r.status);
+  out += ' ';
+  const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  for (const auto& [name, value] : r.headers) {
+    if (server_owned_header(name)) {
+      spdlog::warn("a handler set the {} header; the server owns it and ignores this one", name);
+      continue;
+    }
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "Date: ";
+  out += date;
+  out += "\r\nServer: twinning\r\n";
+  // 1xx, 204 and 304 have no body (RFC 9110 6.4.1).
+  if (!(r.status < 200 || r.status == 204 || r.status == 304)) {
+    out += "Content-Length: ";
+    out += std::to_string(r.body ? r.body->size() : 0);
+    out += "\r\n";
+  }
+  // HTTP/1.1 keeps a connection unless told otherwise, HTTP/1.0 closes it unless told otherwise.
+  if (version >= 11 && !keep) out += "Connection: close\r\n";
+  if (version < 11 && keep) out += "Connection: keep-alive\r\n";
+  out += "\r\n";
+}
+
+// Bodies this large are sent with sendfile(2) from a memory file holding the same bytes: the
+// kernel then hands the file's pages to the socket instead of copying the body from user space
+// for every response (as nginx does with a static file). Smaller ones are not worth a syscall.
+constexpr std::size_t kSendfileMinBytes = 4096;
+// Distinct bodies a thread keeps a file for (the pre-rendered pages: a few per campaign).
+constexpr std::size_t kMaxBodyFiles = 64;
+
+// A server thread's memory files, one per shared body. A body is keyed by its address and
+// holds only a weak reference, so a body that has been freed (a page re-rendered) is noticed
+// (its entry has expired) and its file is closed; a live body at an address is the same
+// immutable string the file was made from (Response::body is shared and immutable).
+class BodyFiles {
+ public:
+  BodyFiles() = default;
+  BodyFiles(const BodyFiles&) = delete;
+  BodyFiles& operator=(const BodyFiles&) = delete;
+  ~BodyFiles() {
+    for (const auto& [body, entry] : files_) ::close(entry.fd);
+  }
+
+  // The file holding `body`'s bytes, or -1 when there is none (memfd unavailable, too many).
+  int fd_for(const std::shared_ptr<const std::string>& body) {
+    if (disabled_) return -1;
+    if (const auto it = files_.find(body.get()); it != files_.end()) {
+      if (!it->second.owner.expired()) return it->second.fd;
+      ::close(it->second.fd);
+      files_.erase(it);
+    }
+    if (files_.size() >= kMaxBodyFiles) {
+      std::erase_if(files_, [](const auto& kv) {
+        if (!kv.second.owner.expired()) return false;
+        ::close(kv.second.fd);
+        return true;
+      });
+      if (files_.size() >= kMaxBodyFiles) return -1;
+    }
+    const int fd = make_file(*body);
+    if (fd >= 0) files_.emplace(body.get(), Entry{body, fd});
+    return fd;
+  }
+
+ private:
+  struct Entry {
+    std::weak_ptr<const std::string> owner;
+    int fd;
+  };
+
+  int make_file(const std::string& bytes) {
+    const int fd = ::memfd_create("twinning-body", MFD_CLOEXEC);
+    if (fd < 0) {
+      disabled_ = true;  // e.g. a sandbox without memfd: every body goes by write(2), as before
+      spdlog::info("memfd_create failed ({}); responses are sent without sendfile", std::strerror(errno));
+      return -1;
+    }
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        spdlog::warn("cannot fill a memory file for a response body: {}", std::strerror(errno));
+        ::close(fd);
+        return -1;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    return fd;
+  }
+
+  std::unordered_map<const std::string*, Entry> files_;
+  bool disabled_ = false;
+};
+
+BodyFiles& body_files() {
+  thread_local BodyFiles files;
+  return files;
+}
+
+// Sends what it can of head then body (bytes [0, body_size) of `fd`) without blocking, and
+// says how far it got; the caller sends the rest (or meets the error) with an ordinary write.
+// MSG_MORE keeps the head in the socket until the body follows, so both go in one segment.
+std::pair<std::size_t, std::size_t> send_head_and_file(int socket, std::string_view head, int fd,
+                                                       std::size_t body_size) {
+  std::size_t head_sent = 0;
+  while (head_sent < head.size()) {
+    const ssize_t n =
+        ::send(socket, head.data() + head_sent, head.size() - head_sent, MSG_MORE | MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return {head_sent, 0};
+    head_sent += static_cast<std::size_t>(n);
+  }
+  off_t offset = 0;
+  while (static_cast<std::size_t>(offset) < body_size) {
+    const ssize_t n = ::sendfile(socket, fd, &offset, body_size - static_cast<std::size_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+  }
+  return {head_sent, static_cast<std::size_t>(offset)};
+}
+
 class Session;
 
-// Everything the connections share. Member order matters: the io_context is destroyed after
-// what is declared before it (sessions still unregister while their frames are destroyed) and
-// before what is declared after it.
+// One server thread's share: its own io_context and its own acceptor. A connection is accepted
+// by a worker and lives and dies on it, so its state needs no strand and no lock, and no thread
+// wakes another to hand work over. The acceptors are duplicates of one listening socket (not
+// SO_REUSEPORT, which would let another process of the same user share the port): the kernel
+// wakes every worker when a connection arrives, the first free one takes it, a busy one takes
+// none. Member order matters: the acceptor is closed before its io_context is destroyed.
+struct Worker {
+  // Its connections (Core::open_ counts all of them). Declared first: sessions still count down
+  // while the io_context destroys them.
+  std::atomic<std::size_t> open{0};
+  asio::io_context ioc{1};  // run by one thread only
+  std::optional<Acceptor> acceptor;
+};
+
+// Everything the connections share. Member order matters: the io_contexts are destroyed after
+// what is declared before them (sessions still unregister while their frames are destroyed).
 class Core {
  public:
   Core(const Settings& settings, Router& router, ServerHooks hooks)
-      : settings_(settings), router_(router), hooks_(std::move(hooks)) {}
+      : settings_(settings), router_(router), hooks_(std::move(hooks)) {
+    unsigned n = settings_.threads != 0 ? settings_.threads : std::thread::hardware_concurrency();
+    if (n == 0) n = 1;
+    for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>());
+  }
 
   ~Core() {
     std::lock_guard lock(live_->mutex);
@@ -225,10 +406,10 @@ class Core {
   void unregister_session(Session* s);
 
  private:
-  asio::awaitable<void> accept_loop();
-  void admit(tcp::socket socket);
-  void refuse(tcp::socket& socket);
-  void run_thread();
+  Task<void> accept_loop(Worker& worker);
+  void admit(Socket socket, Worker& worker);
+  void refuse(Socket& socket);
+  static void run_thread(Worker& worker);
 
   Settings settings_;
   Router& router_;
@@ -244,20 +425,27 @@ class Core {
   unsigned short port_ = 0;
   bool started_ = false;
 
-  asio::io_context ioc_;
-  std::optional<tcp::acceptor> acceptor_;
+  std::vector<std::unique_ptr<Worker>> workers_;
 
   friend class Session;
 };
 
-// One connection: a coroutine on the connection's own strand reads a request, has it answered,
+// One connection: a coroutine on its worker's io_context reads a request, has it answered,
 // writes the response, and loops while the connection is kept alive.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Core& core, tcp::socket socket)
-      : core_(core), stream_(std::move(socket)), waker_(std::make_shared<Waker>(stream_.get_executor())) {
-    ++core_.open_;
+  // The caller has counted the connection in core.open_ already (Core::admit).
+  Session(Core& core, Worker& worker, Socket socket)
+      : core_(core),
+        worker_(worker),
+        stream_(std::move(socket)),
+        waker_(std::make_shared<Waker>(stream_.get_executor())) {
+    ++worker_.open;
+    head_.reserve(512);
     beast::error_code ec;
+    // Asio would make the socket non-blocking at its first operation anyway; write() relies on
+    // it before that, for its sendfile.
+    stream_.socket().non_blocking(true, ec);
     const auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) {
       peer_ = normalize(endpoint.address());
@@ -267,15 +455,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   ~Session() {
     core_.unregister_session(this);
+    --worker_.open;
     --core_.open_;
   }
 
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  asio::any_io_executor executor() { return stream_.get_executor(); }
+  Executor executor() { return stream_.get_executor(); }
 
-  asio::awaitable<void> serve() {
+  Task<void> serve() {
     bool first = true;
     for (;;) {
       const End end = co_await exchange(first);
@@ -287,7 +476,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  // Runs on the strand when stop() begins.
+  // Runs on the session's io_context when stop() begins.
   void on_stop() {
     stop_seen_ = true;
     switch (phase_) {
@@ -314,7 +503,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Waits for a request to start, then reads until its head can be judged (request_head.hpp).
   // nullopt: the connection ended without a request (closed, timed out, or stopped while idle).
-  asio::awaitable<std::optional<HeadScan>> read_head(bool first) {
+  Task<std::optional<HeadScan>> read_head(bool first) {
     const Limits& limits = core_.limits();
     beast::error_code ec;
     // Empty lines before a request are ignored (RFC 9112 2.2); some clients send one after a body.
@@ -330,7 +519,7 @@ class Session : public std::enable_shared_from_this<Session> {
       stream_.expires_after(first ? limits.read_timeout : limits.idle_timeout);
       do {
         const std::size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk),
-                                                               asio::redirect_error(asio::use_awaitable, ec));
+                                                               asio::redirect_error(use_task, ec));
         if (ec) co_return std::nullopt;
         buffer_.commit(n);
       } while (between_requests());
@@ -345,14 +534,14 @@ class Session : public std::enable_shared_from_this<Session> {
       const HeadScan scan = scan_request_head(as_view(buffer_), limits.max_request_line_bytes, limits.max_header_bytes);
       if (scan.status != HeadScan::Status::need_more) co_return scan;
       const std::size_t n =
-          co_await stream_.async_read_some(buffer_.prepare(kReadChunk), asio::redirect_error(asio::use_awaitable, ec));
+          co_await stream_.async_read_some(buffer_.prepare(kReadChunk), asio::redirect_error(use_task, ec));
       if (ec) co_return std::nullopt;
       buffer_.commit(n);
     }
   }
 
   // Reads one request, answers it, and says what becomes of the connection.
-  asio::awaitable<End> exchange(bool first) {
+  Task<End> exchange(bool first) {
     const Limits& limits = core_.limits();
     beast::error_code ec;
 
@@ -375,7 +564,12 @@ class Session : public std::enable_shared_from_this<Session> {
     // Content-Length is checked below, with the headers at hand. Not boost::none: Beast 1.74
     // compares the length with the optional, and any number is greater than an empty one.
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    co_await bhttp::async_read_header(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+    parse_buffered_head(parser, ec);
+    if (ec == bhttp::error::need_more) {
+      // Cannot happen when scan_request_head and Beast agree; if they ever do not, Beast reads on.
+      ec = {};
+      co_await bhttp::async_read_header(stream_, buffer_, parser, asio::redirect_error(use_task, ec));
+    }
     if (ec) {
       spdlog::debug("malformed request from {}: {}", peer_text_, ec.message());
       co_return co_await fail(nullptr, Error::make(ErrorKind::bad_request, "Malformed HTTP request."));
@@ -427,11 +621,11 @@ class Session : public std::enable_shared_from_this<Session> {
       if (iequals(expect, "100-continue")) {
         bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
         stream_.expires_after(limits.write_timeout);
-        co_await bhttp::async_write(stream_, go_on, asio::redirect_error(asio::use_awaitable, ec));
+        co_await bhttp::async_write(stream_, go_on, asio::redirect_error(use_task, ec));
         if (ec) co_return End::close_now;
         stream_.expires_at(read_deadline_);
       }
-      co_await bhttp::async_read(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await bhttp::async_read(stream_, buffer_, parser, asio::redirect_error(use_task, ec));
       if (ec == bhttp::error::body_limit) co_return co_await fail(req.get(), too_large(limits), version);
       if (ec == beast::error::timeout || ec == bhttp::error::partial_message || ec == bhttp::error::end_of_stream ||
           ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
@@ -446,38 +640,45 @@ class Session : public std::enable_shared_from_this<Session> {
 
     // The request has been read in full: the connection can serve another one after this.
     const bool head_only = req->method == "HEAD";
-    Response response = co_await route(req, std::move(match));
+    std::shared_ptr<Exchange> pending;
+    std::optional<Response> response = route(req, std::move(match), pending);
+    if (!response) response = co_await wait_for_answer(std::move(pending));
     const bool keep = client_keeps_alive && !stopping();
-    const bool written = co_await write(std::move(response), head_only, version, keep);
+    const bool written = co_await write(std::move(*response), head_only, version, keep);
     if (!written) co_return End::close_now;
     co_return keep ? End::keep_alive : End::close_gracefully;
   }
 
-  asio::awaitable<Response> route(const std::shared_ptr<Request>& req, RouteMatch m) {
+  // Routes the request and calls its handler. Returns the answer, or nullopt with `pending` set
+  // when the handler answers later (wait_for_answer). Not a coroutine: most requests are answered
+  // here at once, and each coroutine frame costs an allocation.
+  std::optional<Response> route(const std::shared_ptr<Request>& req, RouteMatch m,
+                                std::shared_ptr<Exchange>& pending) {
     switch (m.outcome) {
-      case RouteMatch::Outcome::found: co_return co_await call(*m.handler, req);
+      case RouteMatch::Outcome::found: return call(*m.handler, req, pending);
       case RouteMatch::Outcome::redirect: {
         // 308 keeps the method and body, so a form posted to the other spelling still arrives.
         std::string location = percent_encode_path(m.location);
         if (!req->query.empty()) location += "?" + req->query;
         Response r = Response::text(308, "Moved to " + location + "\n");
         r.set_header("Location", location);
-        co_return r;
+        return r;
       }
       case RouteMatch::Outcome::method_not_allowed: {
         Response r = core_.error_response(
             req.get(), Error::make(ErrorKind::method_not_allowed, "This method is not allowed here."));
         r.set_header("Allow", m.allow);
-        co_return r;
+        return r;
       }
       case RouteMatch::Outcome::not_found:
-        co_return core_.error_response(req.get(), Error::make(ErrorKind::not_found, "Page not found."));
+        return core_.error_response(req.get(), Error::make(ErrorKind::not_found, "Page not found."));
     }
-    co_return core_.error_response(req.get(), Error::make(ErrorKind::internal, "Internal error."));
+    return core_.error_response(req.get(), Error::make(ErrorKind::internal, "Internal error."));
   }
 
-  // Calls the handler and waits, on this strand, for its answer from whichever thread gives it.
-  asio::awaitable<Response> call(const Handler& handler, const std::shared_ptr<Request>& req) {
+  // Calls the handler; its answer if it gave one at once, else nullopt with `pending` set.
+  std::optional<Response> call(const Handler& handler, const std::shared_ptr<Request>& req,
+                               std::shared_ptr<Exchange>& pending) {
     phase_ = Phase::handling;
     auto ex = std::make_shared<Exchange>();
     ex->request = req;
@@ -498,61 +699,108 @@ class Session : public std::enable_shared_from_this<Session> {
                                                                 std::string("handler threw: ") + e.what())));
       }
     }
+    std::optional<Response> answer = take_answer(*ex, *req);
+    if (!answer) pending = std::move(ex);
+    return answer;
+  }
+
+  // The handler's answer if it has come (or the one the server gives in its place); otherwise
+  // nullopt, and from then on an answer wakes this session.
+  std::optional<Response> take_answer(Exchange& ex, const Request& req) {
+    std::lock_guard lock(ex.mutex);
+    if (ex.answered) {
+      if (ex.response) return std::move(*ex.response);
+      return core_.error_response(&req, Error::make(ErrorKind::internal, "Internal error.", {},
+                                                    "the handler for " + req.method + " " + req.target +
+                                                        " dropped its respond callback without answering"));
+    }
+    if (answer_deadline_ && Clock::now() >= *answer_deadline_) {
+      ex.answered = true;  // a late answer is dropped
+      return core_.error_response(&req, Error::make(ErrorKind::unavailable,
+                                                    "The server is shutting down; please try again.", {},
+                                                    "no answer from the handler for " + req.method + " " +
+                                                        req.target + " within write_timeout after stop"));
+    }
+    ex.waiting = true;
+    return std::nullopt;
+  }
+
+  // Waits, on this session's io_context, for an answer given later from whichever thread.
+  Task<Response> wait_for_answer(std::shared_ptr<Exchange> ex) {
     for (;;) {
-      {
-        std::lock_guard lock(ex->mutex);
-        if (ex->answered) {
-          if (ex->response) co_return std::move(*ex->response);
-          co_return core_.error_response(req.get(), Error::make(ErrorKind::internal, "Internal error.", {},
-                                                                "the handler for " + req->method + " " + req->target +
-                                                                    " dropped its respond callback without answering"));
-        }
-        if (answer_deadline_ && Clock::now() >= *answer_deadline_) {
-          ex->answered = true;  // a late answer is dropped
-          co_return core_.error_response(
-              req.get(), Error::make(ErrorKind::unavailable, "The server is shutting down; please try again.", {},
-                                     "no answer from the handler for " + req->method + " " + req->target +
-                                         " within write_timeout after stop"));
-        }
-      }
       beast::error_code ec;
       waker_->timer.expires_at(answer_deadline_.value_or(Clock::time_point::max()));
-      co_await waker_->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      co_await waker_->timer.async_wait(asio::redirect_error(use_task, ec));
+      if (std::optional<Response> answer = take_answer(*ex, *ex->request)) co_return std::move(*answer);
+    }
+  }
+
+  // Parses the head already in buffer_ without a trip through the scheduler (Beast's
+  // async_read_header completes through a post even when it has nothing to read). Leaves what
+  // follows the head (a body, a pipelined request) in buffer_.
+  void parse_buffered_head(bhttp::request_parser<bhttp::string_body>& parser, beast::error_code& ec) {
+    ec = {};
+    while (!parser.is_header_done()) {
+      if (buffer_.size() == 0) {
+        ec = bhttp::error::need_more;
+        return;
+      }
+      const std::size_t used = parser.put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec) return;
     }
   }
 
   // Writes a response; false when the connection is lost.
-  asio::awaitable<bool> write(Response r, bool head_only, unsigned version, bool keep) {
+  Task<bool> write(Response r, bool head_only, unsigned version, bool keep) {
     phase_ = Phase::writing;
     if (!std::all_of(r.headers.begin(), r.headers.end(),
                      [](const auto& h) { return valid_header(h.first, h.second); })) {
       r = core_.error_response(nullptr, Error::make(ErrorKind::internal, "Internal error.", {},
                                                     "a handler set a header with a bad name or a CR/LF in its value"));
     }
-    bhttp::response<SharedBody> res;
-    res.version(version);
-    res.result(r.status);
-    for (const auto& [name, value] : r.headers) {
-      if (server_owned_header(name)) {
-        spdlog::warn("a handler set the {} header; the server owns it and ignores this one", name);
-        continue;
-      }
-      res.insert(name, value);
-    }
-    res.set(bhttp::field::date, http_date(std::chrono::system_clock::now()));
-    res.set(bhttp::field::server, "twinning");
-    // 1xx, 204 and 304 have no body (RFC 9110 6.4.1); every other response says its length, a
-    // HEAD response the length its GET would have.
+    compose_head(head_, r, version, keep, cached_http_date());
+    // Head and body in one gathered write: the shared body is sent from where it is, not copied,
+    // and `r` keeps it alive until the write has completed.
     const bool bodiless = r.status < 200 || r.status == 204 || r.status == 304;
-    if (!bodiless) {
-      res.set(bhttp::field::content_length, std::to_string(SharedBody::size(r.body)));
-      if (!head_only) res.body() = std::move(r.body);
+    const bool with_body = !head_only && !bodiless && r.body && !r.body->empty();
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_),
+                                              with_body ? asio::buffer(*r.body) : asio::const_buffer()};
+    if (with_body && r.body->size() >= kSendfileMinBytes) {
+      if (const int fd = body_files().fd_for(r.body); fd >= 0) {
+        // The socket is non-blocking (set in the constructor): this never waits.
+        const auto [head_sent, body_sent] =
+            send_head_and_file(stream_.socket().native_handle(), head_, fd, r.body->size());
+        buffers[0] += head_sent;
+        buffers[1] += body_sent;
+        if (buffers[0].size() == 0 && buffers[1].size() == 0) {
+          core_.count_served();
+          co_return true;
+        }
+      }
     }
-    res.keep_alive(keep);
 
+    // Most responses fit in the socket's buffer: write them now, without a trip through the
+    // scheduler (Asio posts the completion of an operation even when it finished at once).
     beast::error_code ec;
+    while (buffers[0].size() + buffers[1].size() > 0) {
+      const std::size_t n = stream_.socket().write_some(buffers, ec);
+      if (ec) break;
+      const std::size_t from_head = std::min(n, buffers[0].size());
+      buffers[0] += from_head;
+      buffers[1] += n - from_head;
+    }
+    if (!ec) {
+      core_.count_served();
+      co_return true;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) {
+      spdlog::debug("writing a response to {} failed: {}", peer_text_, ec.message());
+      co_return false;
+    }
+    ec = {};
     stream_.expires_after(core_.limits().write_timeout);
-    co_await bhttp::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(stream_, buffers, asio::redirect_error(use_task, ec));
     if (ec) {
       spdlog::debug("writing a response to {} failed: {}", peer_text_, ec.message());
       co_return false;
@@ -563,7 +811,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Answers a request that cannot be served, then the connection closes (what follows in the
   // stream cannot be trusted to start a request).
-  asio::awaitable<End> fail(const Request* req, Error e, unsigned version = 11) {
+  Task<End> fail(const Request* req, Error e, unsigned version = 11) {
     Response r = core_.error_response(req, e);
     const bool head_only = req != nullptr && req->method == "HEAD";
     const bool written = co_await write(std::move(r), head_only, version, false);
@@ -605,7 +853,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Closing a socket with unread input makes the kernel send a reset, which can destroy the
   // response still in flight to the client (a 413 sent before the body is read). So: stop
   // sending, read and drop what comes (bounded in time and bytes), then close.
-  asio::awaitable<void> close_gracefully() {
+  Task<void> close_gracefully() {
     phase_ = Phase::closing;
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -618,7 +866,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::array<char, 4096> scratch{};
     std::size_t drained = 0;
     while (drained < kMaxLingerBytes) {
-      drained += co_await stream_.async_read_some(asio::buffer(scratch), asio::redirect_error(asio::use_awaitable, ec));
+      drained += co_await stream_.async_read_some(asio::buffer(scratch), asio::redirect_error(use_task, ec));
       if (ec) break;
     }
     close_now();
@@ -630,8 +878,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   Core& core_;
-  beast::tcp_stream stream_;
+  Worker& worker_;
+  Stream stream_;
   beast::flat_buffer buffer_;
+  std::string head_;  // the response head being written, reused between responses
   std::shared_ptr<Waker> waker_;
   asio::ip::address peer_;
   std::string peer_text_ = "unknown";
@@ -641,7 +891,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<Clock::time_point> answer_deadline_;
 };
 
-asio::awaitable<void> run_session(std::shared_ptr<Session> session) {
+Task<void> run_session(std::shared_ptr<Session> session) {
   co_await session->serve();
 }
 
@@ -711,7 +961,7 @@ Result<void> Core::start() {
   if (const auto address = asio::ip::make_address(host, ec); !ec) {
     endpoint = tcp::endpoint(address, port);
   } else {
-    tcp::resolver resolver(ioc_);
+    tcp::resolver resolver(workers_.front()->ioc);
     const auto results = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
     if (ec || results.empty()) {
       return Error::make(ErrorKind::io, "cannot resolve " + host + ": " + ec.message(), "listen");
@@ -723,55 +973,82 @@ Result<void> Core::start() {
     return Error::make(ErrorKind::io, "cannot listen on " + settings_.listen + ": " + ec.message(), "listen",
                        std::string(step) + " failed: " + ec.message());
   };
-  acceptor_.emplace(asio::make_strand(ioc_));
-  acceptor_->open(endpoint.protocol(), ec);
+  Acceptor& first = workers_.front()->acceptor.emplace(workers_.front()->ioc);
+  first.open(endpoint.protocol(), ec);
   if (ec) return fail("open");
-  acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+  first.set_option(asio::socket_base::reuse_address(true), ec);
   if (ec) return fail("setsockopt(SO_REUSEADDR)");
-  acceptor_->bind(endpoint, ec);
+  first.bind(endpoint, ec);
   if (ec) return fail("bind");
-  acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  first.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return fail("listen");
-  // Non-blocking, so accept_loop can take every queued connection without waiting.
-  acceptor_->non_blocking(true, ec);
+  // Non-blocking, so accept_loop can take every queued connection without waiting, and so a
+  // worker woken for a connection another worker took gets EAGAIN instead of blocking.
+  first.non_blocking(true, ec);
   if (ec) return fail("non_blocking");
-  port_ = acceptor_->local_endpoint(ec).port();
+  port_ = first.local_endpoint(ec).port();
   if (ec) return fail("getsockname");
+  // The other workers listen on duplicates of the same socket (see Worker).
+  for (std::size_t i = 1; i < workers_.size(); ++i) {
+    const int fd = ::fcntl(first.native_handle(), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+      ec.assign(errno, boost::system::system_category());
+      return fail("fcntl(F_DUPFD_CLOEXEC)");
+    }
+    Acceptor& other = workers_[i]->acceptor.emplace(workers_[i]->ioc);
+    other.assign(endpoint.protocol(), fd, ec);
+    if (ec) {
+      ::close(fd);
+      return fail("assign");
+    }
+    other.non_blocking(true, ec);
+    if (ec) return fail("non_blocking");
+  }
 
-  asio::co_spawn(acceptor_->get_executor(), accept_loop(),
-                 [](std::exception_ptr e) { log_exception("the accept loop", e); });
+  for (auto& worker : workers_) {
+    asio::co_spawn(worker->ioc, accept_loop(*worker),
+                   [](std::exception_ptr e) { log_exception("an accept loop", e); });
+  }
   started_ = true;
-  spdlog::info("listening on {} (port {})", settings_.listen, port_);
+  spdlog::info("listening on {} (port {}, {} threads)", settings_.listen, port_, workers_.size());
   return {};
 }
 
-asio::awaitable<void> Core::accept_loop() {
+Task<void> Core::accept_loop(Worker& worker) {
+  Acceptor& acceptor = *worker.acceptor;
   for (;;) {
     beast::error_code ec;
-    tcp::socket socket(asio::make_strand(ioc_));
-    co_await acceptor_->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted || !acceptor_->is_open()) co_return;
+    Socket socket(worker.ioc);
+    co_await acceptor.async_accept(socket, asio::redirect_error(use_task, ec));
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
       spdlog::warn("accept failed: {}", ec.message());
-      asio::steady_timer pause(acceptor_->get_executor(), kAcceptBackoff);
-      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      Timer pause(worker.ioc, kAcceptBackoff);
+      co_await pause.async_wait(asio::redirect_error(use_task, ec));
       continue;
     }
-    admit(std::move(socket));
+    admit(std::move(socket), worker);
     // Take every connection already queued before waiting again: each async_accept goes through
     // the scheduler, behind every other ready handler, and under load the backlog would then
-    // overflow while sessions run.
-    for (;;) {
-      tcp::socket next(asio::make_strand(ioc_));
-      acceptor_->accept(next, ec);
+    // overflow while sessions run. But not more than this thread's share of the open connections:
+    // a client opening its connections all at once (a load generator, a proxy) would otherwise
+    // land them all on the first thread to wake, and the other threads would idle. What is left
+    // queued goes to the other threads, or to this one's next async_accept, which takes a queued
+    // connection at once.
+    while (worker.open.load() * workers_.size() <= open_.load() + workers_.size()) {
+      Socket next(worker.ioc);
+      acceptor.accept(next, ec);
       if (ec) break;  // would_block: the queue is empty; other errors show up in async_accept
-      admit(std::move(next));
+      admit(std::move(next), worker);
     }
   }
 }
 
-void Core::admit(tcp::socket socket) {
-  if (open_.load() >= settings_.limits.max_connections) {
+void Core::admit(Socket socket, Worker& worker) {
+  // Counted before the check, so workers admitting at the same moment cannot both take the last
+  // place; the session gives the place back when it ends.
+  if (open_.fetch_add(1) >= settings_.limits.max_connections) {
+    --open_;
     refuse(socket);
     return;
   }
@@ -779,7 +1056,7 @@ void Core::admit(tcp::socket socket) {
   // Responses go out in one write; without this, Nagle's algorithm could hold a small second
   // segment (the 100-continue case) until the client's delayed ACK.
   socket.set_option(tcp::no_delay(true), ec);
-  auto session = std::make_shared<Session>(*this, std::move(socket));
+  auto session = std::make_shared<Session>(*this, worker, std::move(socket));
   if (!register_session(session.get(), session)) return;  // stopping: the session closes the socket
   const auto executor = session->executor();
   asio::co_spawn(executor, run_session(std::move(session)),
@@ -788,7 +1065,7 @@ void Core::admit(tcp::socket socket) {
 
 // Over the connection limit: a best-effort 503 without blocking, then close. The request is not
 // read, so this costs one write whatever the client sends.
-void Core::refuse(tcp::socket& socket) {
+void Core::refuse(Socket& socket) {
   ++refused_;
   static constexpr std::string_view kBusy =
       "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -801,10 +1078,10 @@ void Core::refuse(tcp::socket& socket) {
   spdlog::warn("refused a connection: {} connections are open (limits.max_connections)", open_.load());
 }
 
-void Core::run_thread() {
+void Core::run_thread(Worker& worker) {
   for (;;) {
     try {
-      ioc_.run();
+      worker.ioc.run();
       return;
     } catch (const std::exception& e) {
       spdlog::error("a server thread caught an exception and goes on: {}", e.what());
@@ -812,24 +1089,50 @@ void Core::run_thread() {
   }
 }
 
+// sendfile(2) has no MSG_NOSIGNAL: sending to a connection the client has reset raises SIGPIPE
+// on the sending thread, and SIGPIPE's default action ends the process. The server's threads run
+// with it blocked (the threads run() starts inherit the mask); one left pending on the caller's
+// thread is taken before the caller's mask is restored.
+class SigpipeBlocked {
+ public:
+  SigpipeBlocked() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~SigpipeBlocked() {
+    if (sigismember(&old_, SIGPIPE) == 1) return;  // the caller had it blocked already
+    const timespec zero{};
+    while (sigtimedwait(&pipe_, nullptr, &zero) == SIGPIPE) {
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeBlocked(const SigpipeBlocked&) = delete;
+  SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
+
+ private:
+  sigset_t pipe_{};
+  sigset_t old_{};
+};
+
 void Core::run() {
   if (!started_) return;
-  unsigned n = settings_.threads != 0 ? settings_.threads : std::thread::hardware_concurrency();
-  if (n == 0) n = 1;
+  const SigpipeBlocked sigpipe_blocked;
   std::vector<std::thread> threads;
-  threads.reserve(n - 1);
-  for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { run_thread(); });
-  run_thread();
+  threads.reserve(workers_.size() - 1);
+  for (std::size_t i = 1; i < workers_.size(); ++i) threads.emplace_back([this, i] { run_thread(*workers_[i]); });
+  run_thread(*workers_.front());
   for (auto& t : threads) t.join();
 }
 
 void Core::stop() {
   if (stopping_.exchange(true)) return;
   spdlog::info("stopping: finishing the requests in flight");
-  if (acceptor_) {
-    asio::post(acceptor_->get_executor(), [this] {
+  for (auto& worker : workers_) {
+    if (!worker->acceptor) continue;
+    asio::post(worker->ioc, [&acceptor = *worker->acceptor] {
       beast::error_code ec;
-      acceptor_->close(ec);
+      acceptor.close(ec);
     });
   }
   std::vector<std::weak_ptr<Session>> sessions;

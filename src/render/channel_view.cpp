@@ -96,6 +96,16 @@ class Composer {
       messages.push_back(m);
     }
     json view = {{"mode", per_target ? "per_target" : "group"}, {"to", to}, {"cc", cc}, {"messages", messages}};
+    if (!to_targets.empty()) {
+      // What the supporter may edit (subject and body, in the main targets' language), and the
+      // one message to everyone that "send it from my own mail" opens in their mail program.
+      const Target* t = to_targets.front();
+      const std::string lang = language_for(c_, *t);
+      view["draft"] = {{"lang", lang},
+                       {"subject", text(lang, "email.subject", t)},
+                       {"body", text(lang, "email.body", t)},
+                       {"own_mail", joined(lang, {"email.group_greeting", "email.body", "email.signoff"}, t)}};
+    }
     add_translation(view, "email", to_targets.empty() ? nullptr : to_targets.front(),
                     {per_target ? "email.greeting" : "email.group_greeting", "email.body", "email.signoff"});
     return view;

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mail/links.hpp"
 #include "render/channel_view.hpp"
 #include "render/compose.hpp"
 #include "render/contact.hpp"
@@ -20,7 +21,9 @@ std::string campaign_path(const std::string& campaign_id, const std::string& lan
 
 namespace {
 
-const char* const kTemplateNames[] = {"layout", "campaign", "message", "form", "index", "notice"};
+const char* const kTemplateNames[] = {"layout",      "campaign", "message",          "form",
+                                     "email_form",  "index",    "supporter_fields", "consents",
+                                     "form_errors", "notice",   "outbox"};
 
 Result<std::string> read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -116,7 +119,20 @@ class CampaignPage {
     nlohmann::json& j = v.value();
     label_languages(j);
     switch (ch) {
-      case domain::Channel::email: j["has_cc"] = !j["cc"].empty(); break;
+      case domain::Channel::email: {
+        j["has_cc"] = !j["cc"].empty();
+        if (!j.contains("draft")) break;
+        std::string to, cc;
+        for (const auto& p : j["to"]) to += (to.empty() ? "" : ", ") + p["email"].get<std::string>();
+        for (const auto& p : j["cc"]) cc += (cc.empty() ? "" : ", ") + p["email"].get<std::string>();
+        j["draft"]["to_text"] = to;
+        j["draft"]["cc_text"] = cc;
+        if (auto links = mail::own_mail_links(ctx_); links.ok()) {
+          j["links"] = {{"mailto", links->mailto}, {"gmail", links->gmail}, {"outlook", links->outlook},
+                        {"body_fits", links->body_fits}};
+        }
+        break;
+      }
       case domain::Channel::letter:
         if (!j["letters"].empty()) j["main_letter"] = j["letters"][0];
         break;
@@ -182,6 +198,13 @@ class CampaignPage {
 
   const std::string& page_url() const { return ctx_.page_url; }
 
+  // The email draft (see channel_view): subject and body the supporter may edit.
+  nlohmann::json draft() const {
+    auto v = channel_view(ctx_, domain::Channel::email);
+    if (!v.ok() || !v.value().contains("draft")) return nlohmann::json::object();
+    return v.value()["draft"];
+  }
+
  private:
   const domain::Campaign& c_;
   const i18n::Catalogs& catalogs_;
@@ -191,6 +214,42 @@ class CampaignPage {
 };
 
 mstch::data catalog_data(const i18n::Catalog& t) { return object_from(t.words()); }
+
+// What every form shows: the words, the values sent and the errors by field, the countries.
+// The partials read `templates`, which outlives the rendering.
+mstch::data form_data(const std::map<std::string, std::string>& templates, const i18n::Catalog& t,
+                      const std::string& prefix, const std::string& action, const FormState& state,
+                      const std::string& lang) {
+  mstch::data f(mstch::data::type::object);
+  f.set("t", catalog_data(t));
+  f.set("p", prefix);
+  f.set("action", action);
+  f.set("values", object_from(state.values));
+  std::map<std::string, std::string> error_map;
+  mstch::data error_list(mstch::data::type::list);
+  for (const auto& [field, message] : state.errors) {
+    error_map[field] = message;
+    error_list.push_back(object_from(std::map<std::string, std::string>{{"field", field}, {"message", message}}));
+  }
+  f.set("errors", object_from(error_map));
+  f.set("error_list", error_list);
+  f.set("has_errors", !state.errors.empty());
+  auto it = state.values.find("country");
+  const std::string chosen = it == state.values.end() ? std::string() : it->second;
+  mstch::data countries(mstch::data::type::list);
+  for (const auto& country : i18n::countries(lang)) {
+    mstch::data o(mstch::data::type::object);
+    o.set("code", country.code);
+    o.set("name", country.name);
+    o.set("selected", country.code == chosen);
+    countries.push_back(o);
+  }
+  f.set("countries", countries);
+  f.set("supporter_fields", mstch::partial([&templates] { return templates.at("supporter_fields"); }));
+  f.set("consents", mstch::partial([&templates] { return templates.at("consents"); }));
+  f.set("errors_block", mstch::partial([&templates] { return templates.at("form_errors"); }));
+  return f;
+}
 
 }  // namespace
 
@@ -238,33 +297,15 @@ Result<std::string> Pages::campaign(const domain::Campaign& c, const i18n::Catal
     d.set("t", catalog_data(t));
     d.set("message", mstch::partial([this] { return templates_.at("message"); }));
 
-    // The form, rendered on its own so the error page can show it again with the values sent.
-    mstch::data f(mstch::data::type::object);
-    f.set("t", catalog_data(t));
-    f.set("action", campaign_path(c.id, lang) + "action");
-    f.set("values", object_from(form.values));
+    // The forms, rendered on their own so an error page can show one again with the values sent.
+    const FormState empty_state;
+    const FormState& action_state = form.form == "action" ? form : empty_state;
+    mstch::data f = form_data(templates_, t, "a", campaign_path(c.id, lang) + "action", action_state, lang);
+    f.set("with_phone", true);
     auto value_of = [&](const std::string& k) {
-      auto it = form.values.find(k);
-      return it == form.values.end() ? std::string() : it->second;
+      auto it = action_state.values.find(k);
+      return it == action_state.values.end() ? std::string() : it->second;
     };
-    std::map<std::string, std::string> error_map;
-    mstch::data error_list(mstch::data::type::list);
-    for (const auto& [field, message] : form.errors) {
-      error_map[field] = message;
-      error_list.push_back(object_from(std::map<std::string, std::string>{{"field", field}, {"message", message}}));
-    }
-    f.set("errors", object_from(error_map));
-    f.set("error_list", error_list);
-    f.set("has_errors", !form.errors.empty());
-    mstch::data countries(mstch::data::type::list);
-    for (const auto& country : i18n::countries(lang)) {
-      mstch::data o(mstch::data::type::object);
-      o.set("code", country.code);
-      o.set("name", country.name);
-      o.set("selected", country.code == value_of("country"));
-      countries.push_back(o);
-    }
-    f.set("countries", countries);
     mstch::data channels(mstch::data::type::list);
     for (auto ch : c.channels) {
       const std::string id(domain::channel_id(ch));
@@ -287,13 +328,31 @@ Result<std::string> Pages::campaign(const domain::Campaign& c, const i18n::Catal
     f.set("targets", targets);
     d.set("form", render_template(templates_.at("form"), f));
 
+    if (c.channel_enabled(domain::Channel::email) && !closed) {
+      // "Send it for me": the draft in the main targets' language, editable, unless the supporter
+      // already sent values (then they are shown as sent).
+      const auto draft = page.draft();
+      FormState email_state;
+      if (form.form == "email") {
+        email_state = form;
+      } else {
+        email_state.values = {{"subject", draft.value("subject", "")}, {"body", draft.value("body", "")},
+                              {"copy_to_me", "yes"}};
+      }
+      mstch::data e = form_data(templates_, t, "m", campaign_path(c.id, lang) + "email", email_state, lang);
+      const std::string draft_lang = draft.value("lang", lang);
+      e.set("draft_lang", draft_lang);
+      e.set("draft_language", i18n::language_name(draft_lang, lang));
+      d.set("email_form", render_template(templates_.at("email_form"), e));
+    }
+
     LayoutInput in;
     in.lang = lang;
     in.page_title = page.text("page.title");
     in.content = render_template(templates_.at("campaign"), d);
     in.script = "/static/app.js";
     in.skip_target = closed ? "main" : "action-form";
-    if (!form.errors.empty()) in.skip_target = "form-errors";
+    if (!form.errors.empty()) in.skip_target = (form.form == "email" ? "m" : "a") + std::string("-errors");
     for (const auto& l : c.languages) {
       if (!catalogs.has(l)) continue;
       mstch::data o(mstch::data::type::object);
@@ -383,6 +442,51 @@ std::string Pages::notice(const i18n::Catalogs& catalogs, const std::string& lan
     d.set("link", object_from(std::map<std::string, std::string>{{"href", n.link_href}, {"text", n.link_text}}));
   }
   return wrap(templates_.at("layout"), css_, t, lang, n.title, render_template(templates_.at("notice"), d));
+}
+
+namespace {
+
+// Splits text into plain runs and http(s) links, so the template can escape the one and link the
+// other.
+mstch::data linkified(const std::string& text) {
+  mstch::data out(mstch::data::type::list);
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t start = text.find("http", pos);
+    while (start != std::string::npos && text.compare(start, 7, "http://") != 0 && text.compare(start, 8, "https://") != 0) {
+      start = text.find("http", start + 4);
+    }
+    const std::size_t plain_end = start == std::string::npos ? text.size() : start;
+    if (plain_end > pos) {
+      out.push_back(object_from(std::map<std::string, std::string>{{"text", text.substr(pos, plain_end - pos)}}));
+    }
+    if (start == std::string::npos) break;
+    std::size_t end = text.find_first_of(" \t\r\n<>\"", start);
+    if (end == std::string::npos) end = text.size();
+    const std::string url = text.substr(start, end - start);
+    out.push_back(object_from(std::map<std::string, std::string>{{"text", url}, {"href", url}}));
+    pos = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Pages::outbox(const i18n::Catalogs& catalogs, const std::string& lang,
+                          const std::vector<mail::Shown>& messages) const {
+  const auto& t = catalogs.get(lang);
+  mstch::data d(mstch::data::type::object);
+  d.set("t", catalog_data(t));
+  mstch::data list(mstch::data::type::list);
+  for (auto it = messages.begin(); it != messages.end(); ++it) {  // the store lists newest first
+    mstch::data m = object_from(std::map<std::string, std::string>{
+        {"from", it->from}, {"to", it->to}, {"cc", it->cc}, {"subject", it->subject}, {"date", it->date},
+        {"state", it->state}, {"recipient", it->recipient}, {"language", it->language}});
+    m.set("segments", linkified(it->text));
+    list.push_back(m);
+  }
+  d.set("messages", list);
+  return wrap(templates_.at("layout"), css_, t, lang, t.get("outbox.title"), render_template(templates_.at("outbox"), d));
 }
 
 }  // namespace twinning::render

@@ -12,12 +12,14 @@
 #include "common/result.hpp"
 #include "domain/campaign.hpp"
 #include "i18n/catalog.hpp"
+#include "mail/display.hpp"
 
 namespace twinning::render {
 
 // What the action form shows: the values a supporter sent (kept when a correction is asked for)
 // and the problems found, by field.
 struct FormState {
+  std::string form = "action";  // which form of the page the values belong to: action | email
   std::map<std::string, std::string> values;  // name, email, country, phone, channel, target, consent_*
   std::vector<std::pair<std::string, std::string>> errors;  // field -> message in the page language
 };
@@ -43,6 +45,9 @@ class Pages {
   std::string index(const std::vector<const domain::Campaign*>& campaigns, const std::vector<bool>& closed,
                     const i18n::Catalogs& catalogs, const std::string& lang) const;
   std::string notice(const i18n::Catalogs& catalogs, const std::string& lang, const Notice& n) const;
+  // The demo outbox: messages kept on this machine, newest first, links clickable.
+  std::string outbox(const i18n::Catalogs& catalogs, const std::string& lang,
+                     const std::vector<mail::Shown>& messages) const;
 
  private:
   std::map<std::string, std::string> templates_;

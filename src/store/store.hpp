@@ -26,6 +26,32 @@ struct Consent {
   TimePoint given_at{};
 };
 
+// A message to deliver later through the generic outbox (email now; web forms, webhooks and
+// petition deliveries later).
+struct OutboxMessage {
+  std::string kind = "email";  // email | webform | webhook | petition
+  std::string target;          // the campaign's target id, or empty (e.g. the supporter's own mail)
+  std::string recipient;       // the address it goes to (for email: the RFC 5321 forward path)
+  std::string pacing_key;      // messages with the same key are paced together (e.g. the recipient);
+                               // empty: never held back by pacing (e.g. the supporter's own mail)
+  std::string envelope_from;   // for email: the return path (VERP: one per message)
+  std::string message_id;      // for email: the Message-ID, to match bounces and logs
+  std::string payload;         // for email: the whole RFC 5322 message, CRLF line ends. Stored as
+                               // text, byte for byte; no NUL (PostgreSQL text cannot hold one)
+};
+
+// Asks for confirmation before anything reaches an official: the messages of the action are held
+// until the supporter opens the link sent in `mail` (WriteToThem's rule).
+struct ConfirmationRequest {
+  std::string token_hash;  // hex digest of the secret token; the token itself is only in `mail`
+  TimePoint expires_at{};
+  // One confirmation covers every action of the supporter's visit: while an unconfirmed, unexpired
+  // confirmation for the same supporter and campaign exists that was created within `visit_window`,
+  // the action joins it and `mail` is not sent again.
+  std::chrono::seconds visit_window{std::chrono::hours{2}};
+  OutboxMessage mail;  // the confirmation mail to the supporter (queued at once)
+};
+
 struct NewAction {
   std::string idempotency_key;  // one action per key, however often the form is submitted
   std::string request_hash;     // digest of the content: the same key with other content conflicts
@@ -39,12 +65,51 @@ struct NewAction {
   std::string supporter_phone;  // E.164 or empty
   Consent consent;
   TimePoint created_at{};
+  // Messages this action sends (written in the same transaction as the action). Without a
+  // confirmation request they are queued at once; with one they are held until confirmed.
+  std::vector<OutboxMessage> messages;
+  std::optional<ConfirmationRequest> confirmation;
 };
 
 struct Recorded {
   std::int64_t action_id = 0;
   bool duplicate = false;  // the key was seen before: nothing new was written
-  std::string status;      // the action's status (recorded for now; later channels move it on)
+  std::string status;      // recorded | pending (awaiting confirmation) | confirmed | expired
+  bool confirmation_mailed = false;  // a new confirmation mail was queued (false: joined an open one)
+};
+
+struct ConfirmResult {
+  enum class Outcome { confirmed, already_confirmed, expired, unknown };
+  Outcome outcome = Outcome::unknown;
+  std::string campaign, language;  // of the confirmation, to answer in the supporter's language
+  std::int64_t actions = 0;         // actions confirmed by this call
+  std::int64_t messages = 0;        // messages moved from held to queued by this call
+};
+
+// held: waits for the supporter's confirmation; queued: due at next_attempt_at; sending: claimed by
+// a worker; sent; failed (permanently, or retried until the deadline); expired: never confirmed.
+struct OutboxRow {
+  std::int64_t id = 0;
+  std::int64_t action_id = 0;  // 0 for messages not tied to an action (confirmation mails)
+  std::string kind, target, recipient, pacing_key, envelope_from, message_id, payload, state, last_error;
+  int attempts = 0;
+  TimePoint created_at{}, next_attempt_at{}, updated_at{};
+  std::optional<TimePoint> sent_at;
+};
+
+struct OutboxFilter {
+  std::optional<std::string> state;
+  std::size_t limit = 100;
+};
+
+struct ClaimRules {
+  std::size_t limit = 50;                   // most messages claimed at once
+  std::size_t per_pacing_key_per_hour = 20;  // sent (or sending) in the last hour per key; 0 = no pacing
+};
+
+struct FlaggedContact {
+  std::string address, reason;
+  TimePoint flagged_at{};
 };
 
 struct ActionRow {
@@ -77,6 +142,7 @@ struct StoreStats {
   std::uint64_t duplicates = 0;  // actions answered from their idempotency key, nothing written
   std::uint64_t failed = 0;      // actions answered with an error (refused, conflict, failed batch)
   std::uint64_t queued = 0;      // actions waiting for the writer now
+  std::uint64_t writes_queued = 0;  // other writes (confirm, claim_outbox, ...) waiting for the writer now
 };
 
 struct ActionFilter {
@@ -127,6 +193,57 @@ class Store {
   // The schema version of the open store (the highest migration applied).
   virtual int schema_version() const = 0;
   virtual StoreStats stats() const = 0;
+
+  // --- confirmation and the outbox (all writes go through the one writer) ---
+  // Every write below is queued for the writer thread and waits for its own transaction; each is
+  // refused with `unavailable` on a read-only or closing store. Never call one from inside a
+  // record_action `done` (it would wait for the writer that runs it: internal error).
+  // Times must be in the years 0000..9999 (bad_request otherwise).
+  //
+  // Confirms every action joined to the confirmation whose token hashes to `token_hash`: in one
+  // transaction their held messages become queued (due now) and the actions `confirmed`.
+  // unknown for a hash no confirmation has; already_confirmed (nothing changes, counts 0) for a
+  // second click; expired when expires_at <= now, and then its held messages and pending actions
+  // become `expired` (counted in `messages` and `actions`).
+  virtual Result<ConfirmResult> confirm(const std::string& token_hash, TimePoint now) = 0;
+  // Held messages whose confirmation expired become `expired`, and their actions too. Returns how
+  // many messages expired.
+  virtual Result<std::int64_t> expire_unconfirmed(TimePoint now) = 0;
+  // Moves up to rules.limit due `queued` messages to `sending` (attempts + 1) and returns them,
+  // by next_attempt_at then id, skipping a pacing key that has reached its hourly allowance (rows
+  // of that key `sent` with sent_at in (now - 1 h, ...] plus those `sending`). Returns nothing
+  // while paused. Claims are write transactions, so two workers never claim the same message.
+  virtual Result<std::vector<OutboxRow>> claim_outbox(TimePoint now, const ClaimRules& rules) = 0;
+  // sending -> sent, sent_at = now; the server's reply is kept in last_error (for the log and
+  // `twinning outbox`). For this and outbox_retry: not_found for an unknown id, conflict when the
+  // message is not `sending` (e.g. an operator or requeue_sending moved it meanwhile).
+  virtual Result<void> outbox_sent(std::int64_t id, TimePoint now, const std::string& server_reply) = 0;
+  // A temporary failure: sending -> queued again, due at `next_attempt_at`, with the error kept.
+  // (There is no `now` here: updated_at takes the wall clock.)
+  virtual Result<void> outbox_retry(std::int64_t id, TimePoint next_attempt_at, const std::string& error) = 0;
+  // A permanent failure (or the retry deadline passed): sending -> failed, or sent -> failed for a
+  // bounce that arrives after the server accepted the message (sent_at is kept), or failed again
+  // (a repeated bounce report: the error is updated). With
+  // `flag_recipient`, the recipient's address is flagged for organizers (a hard bounce), with the
+  // error as the reason (the latest wins). not_found / conflict as for outbox_sent.
+  virtual Result<void> outbox_failed(std::int64_t id, TimePoint now, const std::string& error, bool flag_recipient) = 0;
+  // After a crash: messages left `sending` (no worker holds them any more) become `queued`, due
+  // now. Returns how many. See docs/decisions/0004-outbox-delivery.md for the duplicate window.
+  virtual Result<std::int64_t> requeue_sending(TimePoint now) = 0;
+  // An operator's retry of a failed message: queued again, due now, attempts kept. not_found for
+  // an unknown id; conflict for any other state, expired included: an expired message was never
+  // confirmed by the supporter, so it must not go out in their name.
+  virtual Result<void> outbox_requeue(std::int64_t id, TimePoint now) = 0;
+  // Messages newest first (descending id: what an operator looks at), only those in filter.state if
+  // set, at most filter.limit of them. Reads, like the ones above: any thread, never waits for the writer.
+  virtual Result<std::vector<OutboxRow>> list_outbox(const OutboxFilter& filter) = 0;
+  // The message with that Message-ID (the first written, should two share one); none for "".
+  virtual Result<std::optional<OutboxRow>> find_outbox_by_message_id(const std::string& message_id) = 0;
+  // The operator's brake, kept in the store so every process and restart sees it.
+  virtual Result<void> set_outbox_paused(bool paused) = 0;
+  virtual Result<bool> outbox_paused() = 0;
+  // Every flagged address, in address order.
+  virtual Result<std::vector<FlaggedContact>> flagged_contacts() = 0;
 };
 
 struct SqliteOptions {

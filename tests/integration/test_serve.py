@@ -177,8 +177,8 @@ class ServeTest(unittest.TestCase):
         html = body.decode()
         self.assertIn('value="Ana Lima"', html)
         self.assertIn('value="not-an-email"', html)
-        self.assertIn('id="e-email"', html)
-        self.assertIn('id="e-country"', html)
+        self.assertIn('id="a-e-email"', html)
+        self.assertIn('id="a-e-country"', html)
 
     def test_invalid_json_fields_name_the_field(self):
         cases = [

@@ -29,20 +29,29 @@ class Server:
         if self.config:
             args += ["--config", self.config]
         args += self.extra
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        # Read the raw pipe, not a buffered reader: select() only sees what the buffer has not
+        # already swallowed, so a buffered readline could sit on the URL line until the deadline.
+        fd = self.proc.stdout.fileno()
+        pending = b""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
             if not ready:
                 break
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError("twinning exited before serving:\n" + "".join(self.output))
-            self.output.append(line)
-            m = re.search(r"serving .* at http://127\.0\.0\.1:(\d+)/", line)
-            if m:
-                self.port = int(m.group(1))
-                return self
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise RuntimeError("twinning exited before serving:\n" + "".join(self.output) + pending.decode(errors="replace"))
+            pending += chunk
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                text = line.decode(errors="replace") + "\n"
+                self.output.append(text)
+                m = re.search(r"serving .* at http://127\.0\.0\.1:(\d+)/", text)
+                if m:
+                    self.port = int(m.group(1))
+                    return self
+        self.kill()  # never leave a server behind
         raise RuntimeError("twinning did not print its URL in time:\n" + "".join(self.output))
 
     def request(self, method, path, body=None, headers=None, timeout=30):
@@ -64,7 +73,7 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         if self.proc and self.proc.stdout:
-            self.output.append(self.proc.stdout.read() or "")
+            self.output.append((self.proc.stdout.read() or b"").decode(errors="replace"))
             self.proc.stdout.close()
         return self.proc.returncode if self.proc else None
 

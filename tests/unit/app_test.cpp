@@ -149,3 +149,67 @@ TEST_F(ActionTest, RecordKeysAndHashes) {
 
 }  // namespace
 }  // namespace twinning::app
+
+#include "app/email_action.hpp"
+
+namespace twinning::app {
+namespace {
+
+class EmailActionTest : public ActionTest {
+ protected:
+  Fields fields(std::initializer_list<std::pair<std::string, std::string>> extra) const {
+    Fields f{{"name", "Ana Lima"}, {"email", "ana@example.com"}, {"country", "PT"},
+             {"idempotency_key", "0123456789abcdef-mail"}};
+    for (const auto& e : extra) f.emplace_back(e);
+    return f;
+  }
+  Result<EmailActionInput> parse_email(const Fields& f) {
+    problems_.clear();
+    return parse_email_action(f, campaign_, "Shown subject", "Shown body\nline two", problems_);
+  }
+};
+
+TEST_F(EmailActionTest, TheShownTextIsNoEdit) {
+  // Browsers send CRLF and may add trailing space: still the same text.
+  auto in = parse_email(fields({{"subject", "Shown subject"}, {"body", "Shown body\r\nline two\r\n"}, {"copy_to_me", "yes"}}));
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_FALSE(in->subject.has_value());
+  EXPECT_FALSE(in->body.has_value());
+  EXPECT_TRUE(in->copy_to_me);
+  EXPECT_EQ(in->supporter.channel, "email");
+}
+
+TEST_F(EmailActionTest, EditsAndNoteAreKeptAsWritten) {
+  auto in = parse_email(fields({{"subject", "My subject"}, {"body", "My own words\r\n\r\nsecond"}, {"note", "Hej!\r\nTak."}}));
+  ASSERT_TRUE(in.ok());
+  EXPECT_EQ(in->subject.value(), "My subject");
+  EXPECT_EQ(in->body.value(), "My own words\n\nsecond");
+  EXPECT_EQ(in->note, "Hej!\nTak.");
+  EXPECT_FALSE(in->copy_to_me);
+}
+
+TEST_F(EmailActionTest, InjectionAndLimits) {
+  EXPECT_FALSE(parse_email(fields({{"subject", "Hi\r\nBcc: x@example.com"}})).ok());
+  EXPECT_EQ(problems_.front().field, "subject");
+  EXPECT_FALSE(parse_email(fields({{"note", std::string("a\x01", 2)}})).ok());
+  EXPECT_EQ(problems_.front().field, "note");
+  EXPECT_FALSE(parse_email(fields({{"note", std::string(2001, 'a')}})).ok());
+  EXPECT_EQ(problems_.front().code, "too_long");
+  EXPECT_TRUE(parse_email(fields({{"note", std::string(2000, 'a')}})).ok());
+  auto wrong = parse_email(fields({{"channel", "call"}}));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().field, "channel");
+  auto twice = parse_email(fields({{"note", "a"}, {"note", "b"}}));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().field, "note");
+}
+
+TEST_F(EmailActionTest, TokensAreHashedForStorage) {
+  EXPECT_EQ(token_hash("abc"), token_hash("abc"));
+  EXPECT_NE(token_hash("abc"), token_hash("abd"));
+  EXPECT_EQ(token_hash("abc").size(), 64u);
+  EXPECT_EQ(confirmation_link("http://x", "tok"), "http://x/confirm/tok");
+}
+
+}  // namespace
+}  // namespace twinning::app

@@ -148,7 +148,7 @@ TEST_F(DemoTest, FormKeepsValuesAndShowsErrors) {
   const std::string& page = html.value();
   EXPECT_NE(page.find("value=\"Ana &quot;Lima&quot;\""), std::string::npos);
   EXPECT_NE(page.find("<option value=\"PT\" selected>"), std::string::npos);
-  EXPECT_NE(page.find("id=\"e-email\""), std::string::npos);
+  EXPECT_NE(page.find("id=\"a-e-email\""), std::string::npos);
   EXPECT_NE(page.find("name=\"consent_public\" type=\"checkbox\" value=\"yes\" checked"), std::string::npos);
   EXPECT_NE(page.find("name=\"consent_this_campaign\" type=\"checkbox\" value=\"yes\">"), std::string::npos);
 }

@@ -289,6 +289,9 @@ struct Backend {
   std::function<Result<std::unique_ptr<Store>>(const fs::path& dir, const OpenParams&)> open;
 };
 
+// How gtest names the parameter in its output ("sqlite"), instead of dumping its bytes.
+void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
+
 Backend sqlite_backend() {
   return Backend{"sqlite", [](const fs::path& dir, const OpenParams& p) {
                    SqliteOptions options;
@@ -836,6 +839,807 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreSuite, ::testing::Values(sqlite_backend(
                          [](const ::testing::TestParamInfo<Backend>& param_info) { return param_info.param.name; });
 
 // ---------------------------------------------------------------------------------------------
+// Confirmation and the outbox
+
+OutboxMessage message_to(const std::string& recipient, const std::string& tag) {
+  OutboxMessage m;
+  m.kind = "email";
+  m.target = "mayor-haderslev";
+  m.recipient = recipient;
+  m.pacing_key = recipient;
+  m.envelope_from = "bounce+" + tag + "@twinning.example";
+  m.message_id = "<" + tag + "@twinning.example>";
+  m.payload = "Subject: " + tag + "\r\n\r\nKaere borgmester\r\n";
+  return m;
+}
+
+// An action that sends two messages (To and Cc) and asks the supporter to confirm with `token`.
+NewAction confirmed_action(const std::string& key, const std::string& token,
+                           const std::string& email = "ada@example.org") {
+  NewAction a = make_action(key, email);
+  a.messages = {message_to("mayor@haderslev.dk", key + "-to"), message_to("council@jeonnam.kr", key + "-cc")};
+  ConfirmationRequest c;
+  c.token_hash = token;
+  c.expires_at = a.created_at + std::chrono::hours{72};
+  c.mail = message_to(email, key + "-confirm");
+  c.mail.target.clear();
+  c.mail.pacing_key.clear();
+  a.confirmation = c;
+  return a;
+}
+
+std::string describe_rows(const std::vector<OutboxRow>& rows) {
+  std::string out;
+  for (const OutboxRow& r : rows) out += std::to_string(r.id) + ":" + r.recipient + ":" + r.state + " ";
+  return out;
+}
+
+std::set<std::int64_t> ids_of(const std::vector<OutboxRow>& rows) {
+  std::set<std::int64_t> ids;
+  for (const OutboxRow& r : rows) ids.insert(r.id);
+  return ids;
+}
+
+class OutboxSuite : public StoreSuite {
+ protected:
+  std::vector<OutboxRow> outbox(Store& store, std::optional<std::string> state = std::nullopt) {
+    auto rows = store.list_outbox({.state = std::move(state), .limit = 10000});
+    if (!rows.ok()) throw std::runtime_error("list_outbox failed: " + describe(rows.error()));
+    // The store lists newest first; the tests read them in the order they were written.
+    std::vector<OutboxRow> out = rows.value();
+    std::sort(out.begin(), out.end(), [](const OutboxRow& a, const OutboxRow& b) { return a.id < b.id; });
+    return out;
+  }
+  std::vector<OutboxRow> claim(Store& store, TimePoint now, ClaimRules rules = {}) {
+    auto rows = store.claim_outbox(now, rules);
+    if (!rows.ok()) throw std::runtime_error("claim failed: " + describe(rows.error()));
+    return rows.value();
+  }
+  ConfirmResult confirm(Store& store, const std::string& token, TimePoint now) {
+    auto r = store.confirm(token, now);
+    if (!r.ok()) throw std::runtime_error("confirm failed: " + describe(r.error()));
+    return r.value();
+  }
+  std::string status_of(Store& store, std::int64_t action_id) {
+    auto rows = store.list_actions({});
+    if (!rows.ok()) throw std::runtime_error("list_actions failed: " + describe(rows.error()));
+    for (const ActionRow& r : rows.value()) {
+      if (r.id == action_id) return r.status;
+    }
+    return "(no such action)";
+  }
+  // Queues `n` messages to `recipient`, due at `when`, without confirmation.
+  void queue_messages(Store& store, const std::string& recipient, int n, TimePoint when, const std::string& prefix) {
+    for (int i = 0; i < n; ++i) {
+      NewAction a = make_action(numbered(prefix, i), numbered(prefix, i) + "@example.org");
+      a.created_at = when;
+      a.messages = {message_to(recipient, numbered(prefix + "-m", i))};
+      record(store, a);
+    }
+  }
+};
+
+using ConfirmOutcome = ConfirmResult::Outcome;
+
+TEST_P(OutboxSuite, MessagesOfAnActionWithoutConfirmationAreQueuedAtOnce) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  NewAction a = make_action("k1");
+  a.messages = {message_to("mayor@haderslev.dk", "to"), message_to("council@jeonnam.kr", "cc")};
+  const Recorded rec = record(*store, a);
+  EXPECT_EQ(rec.status, "recorded");
+  EXPECT_FALSE(rec.confirmation_mailed);
+
+  const auto rows = outbox(*store);
+  ASSERT_EQ(rows.size(), 2u);
+  for (const OutboxRow& r : rows) {
+    EXPECT_EQ(r.state, "queued");
+    EXPECT_EQ(r.action_id, rec.action_id);
+    EXPECT_EQ(r.attempts, 0);
+    EXPECT_EQ(r.next_attempt_at, a.created_at);
+    EXPECT_EQ(r.created_at, a.created_at);
+    EXPECT_EQ(r.updated_at, a.created_at);
+    EXPECT_FALSE(r.sent_at.has_value());
+    EXPECT_EQ(r.last_error, "");
+  }
+  EXPECT_EQ(rows[0].recipient, "mayor@haderslev.dk");
+  EXPECT_EQ(rows[0].kind, "email");
+  EXPECT_EQ(rows[0].target, "mayor-haderslev");
+  EXPECT_EQ(rows[0].pacing_key, "mayor@haderslev.dk");
+  EXPECT_EQ(rows[0].envelope_from, "bounce+to@twinning.example");
+  EXPECT_EQ(rows[0].message_id, "<to@twinning.example>");
+  EXPECT_EQ(rows[0].payload, "Subject: to\r\n\r\nKaere borgmester\r\n");
+  EXPECT_EQ(rows[1].recipient, "council@jeonnam.kr");
+  EXPECT_EQ(status_of(*store, rec.action_id), "recorded");
+}
+
+TEST_P(OutboxSuite, MessagesAreHeldUntilTheSupporterConfirms) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const NewAction a = confirmed_action("k1", "token-1");
+  const Recorded rec = record(*store, a);
+  EXPECT_EQ(rec.status, "pending");
+  EXPECT_TRUE(rec.confirmation_mailed);
+  EXPECT_EQ(status_of(*store, rec.action_id), "pending");
+
+  // Only the confirmation mail may go out before the click.
+  const auto mail = outbox(*store, "queued");
+  ASSERT_EQ(mail.size(), 1u) << describe_rows(outbox(*store));
+  EXPECT_EQ(mail[0].recipient, "ada@example.org");
+  EXPECT_EQ(mail[0].action_id, 0);
+  EXPECT_EQ(mail[0].message_id, "<k1-confirm@twinning.example>");
+  EXPECT_EQ(outbox(*store, "held").size(), 2u);
+  const TimePoint later = a.created_at + 10min;
+  const auto claimed = claim(*store, later);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].id, mail[0].id);
+
+  const TimePoint click = a.created_at + 1h;
+  const ConfirmResult c = confirm(*store, "token-1", click);
+  EXPECT_EQ(c.outcome, ConfirmOutcome::confirmed);
+  EXPECT_EQ(c.campaign, "naju-haderslev");
+  EXPECT_EQ(c.language, "da");
+  EXPECT_EQ(c.actions, 1);
+  EXPECT_EQ(c.messages, 2);
+  EXPECT_EQ(status_of(*store, rec.action_id), "confirmed");
+  EXPECT_TRUE(outbox(*store, "held").empty());
+  const auto released = outbox(*store, "queued");
+  ASSERT_EQ(released.size(), 2u);
+  for (const OutboxRow& r : released) {
+    EXPECT_EQ(r.action_id, rec.action_id);
+    EXPECT_EQ(r.next_attempt_at, click);  // due at once, not at the action's time
+  }
+  // Nothing is due before the click.
+  EXPECT_TRUE(claim(*store, click - 1s).empty());
+  EXPECT_EQ(ids_of(claim(*store, click)), ids_of(released));
+}
+
+TEST_P(OutboxSuite, ConfirmQueuesExactlyTheHeldMessagesOfItsConfirmation) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const Recorded ada = record(*store, confirmed_action("k1", "token-ada", "ada@example.org"));
+  const Recorded bo = record(*store, confirmed_action("k2", "token-bo", "bo@example.org"));
+  const ConfirmResult c = confirm(*store, "token-bo", at("2026-11-25T10:00:00Z"));
+  EXPECT_EQ(c.outcome, ConfirmOutcome::confirmed);
+  EXPECT_EQ(c.actions, 1);
+  EXPECT_EQ(c.messages, 2);
+  EXPECT_EQ(status_of(*store, ada.action_id), "pending");
+  EXPECT_EQ(status_of(*store, bo.action_id), "confirmed");
+  for (const OutboxRow& r : outbox(*store, "held")) EXPECT_EQ(r.action_id, ada.action_id);
+  EXPECT_EQ(outbox(*store, "held").size(), 2u);
+  std::size_t bo_queued = 0;
+  for (const OutboxRow& r : outbox(*store, "queued")) bo_queued += r.action_id == bo.action_id ? 1 : 0;
+  EXPECT_EQ(bo_queued, 2u);
+}
+
+TEST_P(OutboxSuite, ASecondConfirmIsAlreadyConfirmedAndChangesNothing) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  record(*store, confirmed_action("k1", "token-1"));
+  EXPECT_EQ(confirm(*store, "token-1", at("2026-11-25T10:00:00Z")).outcome, ConfirmOutcome::confirmed);
+  const auto before = outbox(*store);
+  const ConfirmResult again = confirm(*store, "token-1", at("2026-11-25T11:00:00Z"));
+  EXPECT_EQ(again.outcome, ConfirmOutcome::already_confirmed);
+  EXPECT_EQ(again.campaign, "naju-haderslev");
+  EXPECT_EQ(again.language, "da");
+  EXPECT_EQ(again.actions, 0);
+  EXPECT_EQ(again.messages, 0);
+  const auto after = outbox(*store);
+  ASSERT_EQ(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].state, before[i].state);
+    EXPECT_EQ(after[i].next_attempt_at, before[i].next_attempt_at);
+  }
+}
+
+TEST_P(OutboxSuite, AnExpiredLinkExpiresItsMessagesAndActions) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const NewAction a = confirmed_action("k1", "token-1");
+  const Recorded rec = record(*store, a);
+  const TimePoint expiry = a.confirmation->expires_at;
+  // At the expiry time itself the link no longer works.
+  const ConfirmResult c = confirm(*store, "token-1", expiry);
+  EXPECT_EQ(c.outcome, ConfirmOutcome::expired);
+  EXPECT_EQ(c.campaign, "naju-haderslev");
+  EXPECT_EQ(c.actions, 1);
+  EXPECT_EQ(c.messages, 2);
+  EXPECT_EQ(status_of(*store, rec.action_id), "expired");
+  EXPECT_EQ(outbox(*store, "expired").size(), 2u);
+  EXPECT_TRUE(outbox(*store, "held").empty());
+  // Clicking again stays expired and moves nothing to the queue.
+  const ConfirmResult again = confirm(*store, "token-1", expiry + 1h);
+  EXPECT_EQ(again.outcome, ConfirmOutcome::expired);
+  EXPECT_EQ(again.messages, 0);
+  EXPECT_EQ(outbox(*store, "queued").size(), 1u);  // the confirmation mail only
+}
+
+TEST_P(OutboxSuite, ALinkOpenedJustBeforeItExpiresConfirms) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const NewAction a = confirmed_action("k1", "token-1");
+  record(*store, a);
+  EXPECT_EQ(confirm(*store, "token-1", a.confirmation->expires_at - 1s).outcome, ConfirmOutcome::confirmed);
+}
+
+TEST_P(OutboxSuite, ExpireUnconfirmedExpiresOnlyTheLinksWhoseTimePassed) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  NewAction early = confirmed_action("k1", "token-early", "ada@example.org");
+  early.confirmation->expires_at = at("2026-11-26T09:00:00Z");
+  NewAction late = confirmed_action("k2", "token-late", "bo@example.org");
+  late.confirmation->expires_at = at("2026-11-27T09:00:00Z");
+  NewAction done = confirmed_action("k3", "token-done", "cy@example.org");
+  done.confirmation->expires_at = at("2026-11-26T09:00:00Z");
+  const Recorded e = record(*store, early);
+  const Recorded l = record(*store, late);
+  const Recorded d = record(*store, done);
+  confirm(*store, "token-done", at("2026-11-25T12:00:00Z"));
+
+  auto n = store->expire_unconfirmed(at("2026-11-26T08:59:59Z"));
+  ASSERT_TRUE(n.ok()) << describe(n.error());
+  EXPECT_EQ(n.value(), 0);
+  n = store->expire_unconfirmed(at("2026-11-26T09:00:00Z"));
+  ASSERT_TRUE(n.ok()) << describe(n.error());
+  EXPECT_EQ(n.value(), 2);
+  EXPECT_EQ(status_of(*store, e.action_id), "expired");
+  EXPECT_EQ(status_of(*store, l.action_id), "pending");
+  EXPECT_EQ(status_of(*store, d.action_id), "confirmed");
+  EXPECT_EQ(outbox(*store, "held").size(), 2u);
+  // Running it again finds nothing more.
+  EXPECT_EQ(store->expire_unconfirmed(at("2026-11-26T10:00:00Z")).value(), 0);
+  EXPECT_EQ(confirm(*store, "token-early", at("2026-11-26T10:00:00Z")).outcome, ConfirmOutcome::expired);
+}
+
+TEST_P(OutboxSuite, ActionsOfOneVisitJoinOneConfirmationAndOneMail) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const NewAction first = confirmed_action("k1", "token-1");
+  NewAction second = confirmed_action("k2", "token-2");
+  second.channel = "webform";
+  second.created_at = first.created_at + 2h;  // the end of the default window, still inside it
+  const Recorded r1 = record(*store, first);
+  const Recorded r2 = record(*store, second);
+  EXPECT_TRUE(r1.confirmation_mailed);
+  EXPECT_FALSE(r2.confirmation_mailed);
+  EXPECT_EQ(r2.status, "pending");
+  EXPECT_EQ(outbox(*store, "queued").size(), 1u) << "one confirmation mail for the visit";
+  EXPECT_EQ(outbox(*store, "held").size(), 4u);
+  // The second request's token was never mailed, so it confirms nothing.
+  EXPECT_EQ(confirm(*store, "token-2", second.created_at).outcome, ConfirmOutcome::unknown);
+
+  const ConfirmResult c = confirm(*store, "token-1", second.created_at + 1min);
+  EXPECT_EQ(c.outcome, ConfirmOutcome::confirmed);
+  EXPECT_EQ(c.actions, 2);
+  EXPECT_EQ(c.messages, 4);
+  EXPECT_EQ(status_of(*store, r1.action_id), "confirmed");
+  EXPECT_EQ(status_of(*store, r2.action_id), "confirmed");
+}
+
+TEST_P(OutboxSuite, AnActionAfterTheVisitWindowOrElsewhereGetsItsOwnConfirmation) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const NewAction first = confirmed_action("k1", "token-1");
+  record(*store, first);
+  NewAction after_window = confirmed_action("k2", "token-2");
+  after_window.created_at = first.created_at + 2h + 1s;
+  EXPECT_TRUE(record(*store, after_window).confirmation_mailed);
+  NewAction other_campaign = confirmed_action("k3", "token-3");
+  other_campaign.campaign = "another-campaign";
+  EXPECT_TRUE(record(*store, other_campaign).confirmation_mailed);
+  NewAction other_supporter = confirmed_action("k4", "token-4", "bo@example.org");
+  EXPECT_TRUE(record(*store, other_supporter).confirmation_mailed);
+  EXPECT_EQ(outbox(*store, "queued").size(), 4u);
+
+  // Once confirmed, a confirmation is closed: a later action of the visit asks again.
+  confirm(*store, "token-4", other_supporter.created_at);
+  NewAction again = confirmed_action("k5", "token-5", "bo@example.org");
+  EXPECT_TRUE(record(*store, again).confirmation_mailed);
+  // An expired one is closed too, even within the window.
+  NewAction short_lived = confirmed_action("k6", "token-6", "cy@example.org");
+  short_lived.confirmation->expires_at = short_lived.created_at + 1min;
+  record(*store, short_lived);
+  NewAction after_expiry = confirmed_action("k7", "token-7", "cy@example.org");
+  after_expiry.created_at = short_lived.created_at + 1min;
+  EXPECT_TRUE(record(*store, after_expiry).confirmation_mailed);
+}
+
+TEST_P(OutboxSuite, AnUnknownTokenIsUnknown) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  record(*store, confirmed_action("k1", "token-1"));
+  for (const char* token : {"no-such-token", "", "TOKEN-1"}) {
+    const ConfirmResult c = confirm(*store, token, at("2026-11-25T10:00:00Z"));
+    EXPECT_EQ(c.outcome, ConfirmOutcome::unknown) << token;
+    EXPECT_EQ(c.campaign, "");
+    EXPECT_EQ(c.messages, 0);
+  }
+  EXPECT_EQ(outbox(*store, "held").size(), 2u);
+}
+
+TEST_P(OutboxSuite, ADuplicateOfAPendingActionWritesNothingAndReportsItsCurrentStatus) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const Recorded first = record(*store, confirmed_action("k1", "token-1"));
+  const Recorded again = record(*store, confirmed_action("k1", "token-1"));
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.action_id, first.action_id);
+  EXPECT_EQ(again.status, "pending");
+  EXPECT_FALSE(again.confirmation_mailed);
+  EXPECT_EQ(outbox(*store).size(), 3u);
+  confirm(*store, "token-1", at("2026-11-25T10:00:00Z"));
+  EXPECT_EQ(record(*store, confirmed_action("k1", "token-1")).status, "confirmed");
+  EXPECT_EQ(outbox(*store).size(), 3u);
+}
+
+TEST_P(OutboxSuite, AnActionWithAnInvalidMessageOrConfirmationIsRefusedAtOnce) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  struct Case {
+    const char* name;
+    std::function<void(NewAction&)> spoil;
+    const char* field;
+  };
+  const Case cases[] = {
+      {"message without recipient", [](NewAction& a) { a.messages[0].recipient.clear(); }, "recipient"},
+      {"message without kind", [](NewAction& a) { a.messages[1].kind.clear(); }, "kind"},
+      {"confirmation without token", [](NewAction& a) { a.confirmation->token_hash.clear(); }, "token_hash"},
+      {"mail without recipient", [](NewAction& a) { a.confirmation->mail.recipient.clear(); }, "recipient"},
+      {"expiry out of range",
+       [](NewAction& a) { a.confirmation->expires_at = TimePoint{std::chrono::hours{24 * 366 * 9000}}; },
+       "expires_at"},
+      {"negative window", [](NewAction& a) { a.confirmation->visit_window = -1s; }, "visit_window"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    NewAction a = confirmed_action("k1", "token-1");
+    c.spoil(a);
+    std::optional<Error> error;
+    store->record_action(a, [&](Result<Recorded> r) {
+      if (!r.ok()) error = r.error();
+    });
+    ASSERT_TRUE(error.has_value()) << "not refused at once";
+    EXPECT_EQ(error->kind, ErrorKind::bad_request);
+    EXPECT_EQ(error->field, c.field);
+  }
+  EXPECT_EQ(count(*store), 0);
+  EXPECT_TRUE(outbox(*store).empty());
+}
+
+TEST_P(OutboxSuite, AFailingConfirmationRollsBackItsActionAloneInsideTheBatch) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::optional<Result<Recorded>> good, bad;
+  {
+    WriterGate gate(*store);
+    store->record_action(confirmed_action("k1", "token-1", "ada@example.org"),
+                         [&](Result<Recorded> r) { good = std::move(r); });
+    // Another supporter with the same token hash: the UNIQUE constraint refuses it.
+    store->record_action(confirmed_action("k2", "token-1", "bo@example.org"),
+                         [&](Result<Recorded> r) { bad = std::move(r); });
+  }
+  ASSERT_TRUE(store->flush().ok());
+  ASSERT_TRUE(good && bad);
+  EXPECT_TRUE(good->ok());
+  EXPECT_FALSE(bad->ok());
+  EXPECT_EQ(count(*store), 2);                      // the gate and k1
+  EXPECT_EQ(outbox(*store).size(), 3u);             // k1's mail and two held messages
+  EXPECT_FALSE(store->find_supporter("bo@example.org").value().has_value());
+}
+
+TEST_P(OutboxSuite, AWriteWaitsForTheActionsQueuedBeforeIt) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::future<Result<ConfirmResult>> confirmed;
+  {
+    WriterGate gate(*store);
+    store->record_action(confirmed_action("k1", "token-1"), nullptr);
+    confirmed = std::async(std::launch::async, [&] { return store->confirm("token-1", at("2026-11-25T10:00:00Z")); });
+    // Both wait behind the gate, the action first; the confirmation must not run before it.
+    while (store->stats().writes_queued == 0) std::this_thread::yield();
+    EXPECT_EQ(store->stats().queued, 1u);
+    EXPECT_EQ(confirmed.wait_for(0s), std::future_status::timeout);
+  }
+  auto r = confirmed.get();
+  ASSERT_TRUE(r.ok()) << describe(r.error());
+  EXPECT_EQ(r->outcome, ConfirmOutcome::confirmed);
+  EXPECT_EQ(r->messages, 2);
+}
+
+TEST_P(OutboxSuite, AWriteFromInsideACallbackIsAnErrorNotADeadlock) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::optional<Result<void>> inner;
+  ASSERT_TRUE(store->record_action_sync(make_action("k0")).ok());
+  store->record_action(make_action("k1"), [&](Result<Recorded>) { inner = store->set_outbox_paused(true); });
+  ASSERT_TRUE(store->flush().ok());
+  ASSERT_TRUE(inner.has_value());
+  ASSERT_FALSE(inner->ok());
+  EXPECT_EQ(inner->error().kind, ErrorKind::internal);
+  EXPECT_FALSE(store->outbox_paused().value());
+}
+
+TEST_P(OutboxSuite, ClaimTakesDueMessagesOldestFirstUpToTheLimit) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const TimePoint t0 = at("2026-11-25T09:00:00Z");
+  queue_messages(*store, "later@example.dk", 2, t0 + 10min, "late");
+  queue_messages(*store, "first@example.dk", 3, t0, "early");
+  // Not due yet: nothing.
+  EXPECT_TRUE(claim(*store, t0 - 1s).empty());
+
+  const TimePoint now = t0 + 1min;
+  const auto first = claim(*store, now, {.limit = 2, .per_pacing_key_per_hour = 0});
+  ASSERT_EQ(first.size(), 2u);
+  for (const OutboxRow& r : first) {
+    EXPECT_EQ(r.recipient, "first@example.dk");
+    EXPECT_EQ(r.state, "sending");
+    EXPECT_EQ(r.attempts, 1);
+    EXPECT_EQ(r.updated_at, now);
+  }
+  EXPECT_LT(first[0].id, first[1].id);
+  // The later ones are not due yet at `now`.
+  const auto second = claim(*store, now, {.limit = 10, .per_pacing_key_per_hour = 0});
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].recipient, "first@example.dk");
+  EXPECT_TRUE(claim(*store, now).empty());
+  EXPECT_EQ(claim(*store, t0 + 10min).size(), 2u);
+  EXPECT_EQ(outbox(*store, "sending").size(), 5u);
+  EXPECT_TRUE(claim(*store, t0 + 1h, {.limit = 0, .per_pacing_key_per_hour = 0}).empty());
+}
+
+TEST_P(OutboxSuite, NothingIsClaimedWhilePausedAndThePauseOutlivesTheProcess) {
+  const TimePoint t0 = at("2026-11-25T09:00:00Z");
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    queue_messages(*store, "mayor@haderslev.dk", 3, t0, "k");
+    EXPECT_FALSE(store->outbox_paused().value());
+    ASSERT_TRUE(store->set_outbox_paused(true).ok());
+    EXPECT_TRUE(store->outbox_paused().value());
+    EXPECT_TRUE(claim(*store, t0).empty());
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->outbox_paused().value());
+  EXPECT_TRUE(claim(*store, t0 + 1h).empty());
+  EXPECT_EQ(outbox(*store, "queued").size(), 3u);
+  ASSERT_TRUE(store->set_outbox_paused(false).ok());
+  EXPECT_FALSE(store->outbox_paused().value());
+  EXPECT_EQ(claim(*store, t0 + 1h).size(), 3u);
+}
+
+TEST_P(OutboxSuite, PacingHoldsTheTwentyFirstMessageToOneAddressForAnHour) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const TimePoint t0 = at("2026-11-25T09:00:00Z");
+  queue_messages(*store, "mayor@haderslev.dk", 25, t0, "m");
+  queue_messages(*store, "council@jeonnam.kr", 1, t0, "c");
+  const ClaimRules rules{.limit = 100, .per_pacing_key_per_hour = 20};
+
+  const auto first = claim(*store, t0, rules);
+  std::size_t to_mayor = 0;
+  for (const OutboxRow& r : first) to_mayor += r.recipient == "mayor@haderslev.dk" ? 1 : 0;
+  EXPECT_EQ(to_mayor, 20u);
+  EXPECT_EQ(first.size(), 21u) << "another address is not held back by the mayor's allowance";
+  // Messages being sent count: a second worker gets none of the mayor's now.
+  EXPECT_TRUE(claim(*store, t0 + 1min, rules).empty());
+  for (const OutboxRow& r : first) ASSERT_TRUE(store->outbox_sent(r.id, t0 + 1min, "250 OK").ok());
+  EXPECT_TRUE(claim(*store, t0 + 30min, rules).empty());
+  EXPECT_TRUE(claim(*store, t0 + 1min + 1h - 1s, rules).empty());
+  const auto next = claim(*store, t0 + 1min + 1h, rules);
+  EXPECT_EQ(next.size(), 5u);
+  // Pacing 0 turns pacing off.
+  queue_messages(*store, "mayor@haderslev.dk", 30, t0, "n");
+  EXPECT_EQ(claim(*store, t0 + 1min + 1h, {.limit = 100, .per_pacing_key_per_hour = 0}).size(), 30u);
+}
+
+TEST_P(OutboxSuite, AMessageWithoutPacingKeyIsNeverHeldBack) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const TimePoint t0 = at("2026-11-25T09:00:00Z");
+  for (int i = 0; i < 5; ++i) {
+    NewAction a = make_action(numbered("k", i), numbered("s", i) + "@example.org");
+    a.created_at = t0;
+    a.messages = {message_to("same@example.org", numbered("m", i))};
+    a.messages[0].pacing_key.clear();
+    record(*store, a);
+  }
+  EXPECT_EQ(claim(*store, t0, {.limit = 100, .per_pacing_key_per_hour = 2}).size(), 5u);
+}
+
+TEST_P(OutboxSuite, TwoClaimersNeverGetTheSameMessage) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto other = open();  // a second instance: its own writer, as another process would have
+  ASSERT_TRUE(other);
+  const TimePoint t0 = at("2026-11-25T09:00:00Z");
+  constexpr int kMessages = 300;
+  for (int i = 0; i < kMessages; ++i) {
+    NewAction a = make_action(numbered("k", i), numbered("s", i) + "@example.org");
+    a.created_at = t0;
+    a.messages = {message_to(numbered("r", i % 7) + "@example.org", numbered("m", i))};
+    store->record_action(std::move(a), nullptr);
+  }
+  ASSERT_TRUE(store->flush().ok());
+  std::mutex mu;
+  std::vector<std::int64_t> claimed;
+  std::atomic<int> errors{0};
+  auto worker = [&](Store& s) {
+    for (;;) {
+      auto rows = s.claim_outbox(t0, {.limit = 7, .per_pacing_key_per_hour = 0});
+      if (!rows.ok()) {
+        ++errors;
+        continue;  // busy: try again
+      }
+      if (rows->empty()) return;
+      std::lock_guard lock(mu);
+      for (const OutboxRow& r : rows.value()) claimed.push_back(r.id);
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.emplace_back(worker, std::ref(*store));
+  threads.emplace_back(worker, std::ref(*store));
+  threads.emplace_back(worker, std::ref(*other));
+  threads.emplace_back(worker, std::ref(*other));
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(claimed.size(), static_cast<std::size_t>(kMessages));
+  EXPECT_EQ(std::set<std::int64_t>(claimed.begin(), claimed.end()).size(), static_cast<std::size_t>(kMessages))
+      << "a message was claimed twice";
+  for (const OutboxRow& r : outbox(*store)) EXPECT_EQ(r.attempts, 1) << r.id;
+}
+
+TEST_P(OutboxSuite, SentRetryAndFailedMoveAClaimedMessage) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const TimePoint t0 = at("2026-11-25T09:00:00Z");
+  queue_messages(*store, "mayor@haderslev.dk", 3, t0, "k");
+  const auto rows = claim(*store, t0, {.limit = 3, .per_pacing_key_per_hour = 0});
+  ASSERT_EQ(rows.size(), 3u);
+
+  ASSERT_TRUE(store->outbox_sent(rows[0].id, t0 + 1s, "250 2.0.0 Ok: queued as 4F2A").ok());
+  ASSERT_TRUE(store->outbox_retry(rows[1].id, t0 + 5min, "451 4.7.1 try again later").ok());
+  ASSERT_TRUE(store->outbox_failed(rows[2].id, t0 + 2s, "550 5.1.1 no such user", false).ok());
+
+  const auto all = outbox(*store);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].state, "sent");
+  EXPECT_EQ(all[0].sent_at, t0 + 1s);
+  EXPECT_EQ(all[0].updated_at, t0 + 1s);
+  EXPECT_EQ(all[0].last_error, "250 2.0.0 Ok: queued as 4F2A");
+  EXPECT_EQ(all[1].state, "queued");
+  EXPECT_EQ(all[1].next_attempt_at, t0 + 5min);
+  EXPECT_EQ(all[1].last_error, "451 4.7.1 try again later");
+  EXPECT_EQ(all[1].attempts, 1);
+  EXPECT_EQ(all[2].state, "failed");
+  EXPECT_EQ(all[2].last_error, "550 5.1.1 no such user");
+  EXPECT_EQ(all[2].updated_at, t0 + 2s);
+  EXPECT_FALSE(all[2].sent_at.has_value());
+  EXPECT_TRUE(store->flagged_contacts().value().empty());
+
+  // The retried one is due again only at its time, with one more attempt.
+  EXPECT_TRUE(claim(*store, t0 + 5min - 1s).empty());
+  const auto retried = claim(*store, t0 + 5min);
+  ASSERT_EQ(retried.size(), 1u);
+  EXPECT_EQ(retried[0].attempts, 2);
+  EXPECT_EQ(retried[0].last_error, "451 4.7.1 try again later");
+}
+
+TEST_P(OutboxSuite, TransitionsFromTheWrongStateOrOfUnknownIdsAreRefused) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const TimePoint t0 = at("2026-11-25T09:00:00Z");
+  queue_messages(*store, "mayor@haderslev.dk", 1, t0, "k");
+  const std::int64_t id = outbox(*store).front().id;
+  // Queued, not claimed: a worker cannot report it sent, retried or failed.
+  for (auto r : {store->outbox_sent(id, t0, "250"), store->outbox_retry(id, t0, "451"),
+                 store->outbox_failed(id, t0, "550", true)}) {
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::conflict);
+    EXPECT_NE(r.error().message.find("is queued"), std::string::npos) << r.error().message;
+  }
+  for (auto r : {store->outbox_sent(id + 100, t0, "250"), store->outbox_retry(id + 100, t0, "451"),
+                 store->outbox_failed(id + 100, t0, "550", true), store->outbox_requeue(id + 100, t0)}) {
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::not_found);
+  }
+  EXPECT_EQ(outbox(*store).front().state, "queued");
+  EXPECT_TRUE(store->flagged_contacts().value().empty());
+  // A message sent once is not sent again by a late report.
+  ASSERT_EQ(claim(*store, t0).size(), 1u);
+  ASSERT_TRUE(store->outbox_sent(id, t0, "250 first").ok());
+  auto twice = store->outbox_sent(id, t0 + 1s, "250 second");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().kind, ErrorKind::conflict);
+  EXPECT_EQ(outbox(*store).front().last_error, "250 first");
+}
+
+TEST_P(OutboxSuite, AHardBounceFlagsTheRecipientForOrganizers) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const TimePoint t0 = at("2026-11-25T09:00:00Z");
+  queue_messages(*store, "gone@haderslev.dk", 2, t0, "k");
+  const auto rows = claim(*store, t0);
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_TRUE(store->outbox_failed(rows[0].id, t0 + 1s, "550 5.1.1 mailbox unavailable", true).ok());
+  auto flagged = store->flagged_contacts();
+  ASSERT_TRUE(flagged.ok()) << describe(flagged.error());
+  ASSERT_EQ(flagged->size(), 1u);
+  EXPECT_EQ((*flagged)[0].address, "gone@haderslev.dk");
+  EXPECT_EQ((*flagged)[0].reason, "550 5.1.1 mailbox unavailable");
+  EXPECT_EQ((*flagged)[0].flagged_at, t0 + 1s);
+  // A late bounce of a message already sent: failed, its sent time kept, the latest reason wins.
+  ASSERT_TRUE(store->outbox_sent(rows[1].id, t0 + 2s, "250 ok").ok());
+  ASSERT_TRUE(store->outbox_failed(rows[1].id, t0 + 1h, "5.1.1 (DSN) user unknown", true).ok());
+  const auto late = outbox(*store).back();
+  EXPECT_EQ(late.state, "failed");
+  EXPECT_EQ(late.sent_at, t0 + 2s);
+  flagged = store->flagged_contacts();
+  ASSERT_EQ(flagged->size(), 1u);
+  EXPECT_EQ((*flagged)[0].reason, "5.1.1 (DSN) user unknown");
+  EXPECT_EQ((*flagged)[0].flagged_at, t0 + 1h);
+  // The same bounce reported twice: still failed, nothing refused.
+  ASSERT_TRUE(store->outbox_failed(rows[1].id, t0 + 2h, "5.1.1 (DSN) user unknown, again", true).ok());
+  EXPECT_EQ(outbox(*store).back().last_error, "5.1.1 (DSN) user unknown, again");
+  EXPECT_EQ(store->flagged_contacts()->size(), 1u);
+}
+
+TEST_P(OutboxSuite, RequeueSendingReturnsWhatACrashLeftSending) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const TimePoint t0 = at("2026-11-25T09:00:00Z");
+  queue_messages(*store, "mayor@haderslev.dk", 4, t0, "k");
+  const auto rows = claim(*store, t0, {.limit = 3, .per_pacing_key_per_hour = 0});
+  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_TRUE(store->outbox_sent(rows[0].id, t0, "250").ok());
+  const TimePoint restart = t0 + 10min;
+  auto n = store->requeue_sending(restart);
+  ASSERT_TRUE(n.ok()) << describe(n.error());
+  EXPECT_EQ(n.value(), 2);
+  EXPECT_TRUE(outbox(*store, "sending").empty());
+  EXPECT_EQ(outbox(*store, "sent").size(), 1u);
+  const auto queued = outbox(*store, "queued");
+  ASSERT_EQ(queued.size(), 3u);
+  EXPECT_EQ(queued[0].next_attempt_at, restart);
+  EXPECT_EQ(queued[0].attempts, 1);
+  EXPECT_EQ(queued[2].next_attempt_at, t0);  // never claimed: untouched
+  EXPECT_EQ(store->requeue_sending(restart).value(), 0);
+  const auto again = claim(*store, restart, {.limit = 10, .per_pacing_key_per_hour = 0});
+  ASSERT_EQ(again.size(), 3u);
+}
+
+TEST_P(OutboxSuite, AnOperatorRequeuesAFailedMessageButNothingElse) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const TimePoint t0 = at("2026-11-25T09:00:00Z");
+  queue_messages(*store, "mayor@haderslev.dk", 1, t0, "k");
+  const std::int64_t id = claim(*store, t0).front().id;
+  ASSERT_TRUE(store->outbox_failed(id, t0, "550 rejected", false).ok());
+  const TimePoint later = t0 + 1h;
+  ASSERT_TRUE(store->outbox_requeue(id, later).ok());
+  const OutboxRow row = outbox(*store).front();
+  EXPECT_EQ(row.state, "queued");
+  EXPECT_EQ(row.next_attempt_at, later);
+  EXPECT_EQ(row.attempts, 1);
+  EXPECT_EQ(row.last_error, "550 rejected");
+
+  auto queued = store->outbox_requeue(id, later);
+  ASSERT_FALSE(queued.ok());
+  EXPECT_EQ(queued.error().kind, ErrorKind::conflict);
+  EXPECT_EQ(queued.error().message,
+            "outbox message " + std::to_string(id) + " is queued; only failed messages can be changed so");
+
+  // Expired messages were never confirmed: they must not go out in the supporter's name.
+  NewAction a = confirmed_action("k-expired", "token-1", "bo@example.org");
+  record(*store, a);
+  confirm(*store, "token-1", a.confirmation->expires_at);
+  const auto expired = outbox(*store, "expired");
+  ASSERT_EQ(expired.size(), 2u);
+  auto refused = store->outbox_requeue(expired[0].id, later);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::conflict);
+  EXPECT_NE(refused.error().message.find("is expired"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(outbox(*store, "expired").size(), 2u);
+}
+
+TEST_P(OutboxSuite, ListFiltersByStateInIdOrderUpToTheLimit) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const TimePoint t0 = at("2026-11-25T09:00:00Z");
+  queue_messages(*store, "mayor@haderslev.dk", 5, t0, "k");
+  const auto claimed = claim(*store, t0, {.limit = 2, .per_pacing_key_per_hour = 0});
+  ASSERT_EQ(claimed.size(), 2u);
+  ASSERT_TRUE(store->outbox_sent(claimed[1].id, t0, "250").ok());
+
+  auto all = store->list_outbox({});
+  ASSERT_TRUE(all.ok()) << describe(all.error());
+  ASSERT_EQ(all->size(), 5u);
+  for (std::size_t i = 1; i < all->size(); ++i) EXPECT_GT((*all)[i - 1].id, (*all)[i].id);  // newest first
+  EXPECT_EQ(outbox(*store, "queued").size(), 3u);
+  EXPECT_EQ(outbox(*store, "sending").size(), 1u);
+  EXPECT_EQ(outbox(*store, "sent").size(), 1u);
+  EXPECT_TRUE(outbox(*store, "failed").empty());
+  EXPECT_TRUE(outbox(*store, "no such state").empty());
+  auto two = store->list_outbox({.state = "queued", .limit = 2});
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_EQ((*two)[0].id, (*all)[0].id);  // the newest queued ones
+  EXPECT_EQ(store->list_outbox({.state = std::nullopt, .limit = 1}).value().size(), 1u);
+  EXPECT_TRUE(store->list_outbox({.state = std::nullopt, .limit = 0}).value().empty());
+}
+
+TEST_P(OutboxSuite, AMessageIsFoundByItsMessageId) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const Recorded rec = record(*store, confirmed_action("k1", "token-1"));
+  auto found = store->find_outbox_by_message_id("<k1-cc@twinning.example>");
+  ASSERT_TRUE(found.ok()) << describe(found.error());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->recipient, "council@jeonnam.kr");
+  EXPECT_EQ((*found)->action_id, rec.action_id);
+  EXPECT_EQ((*found)->state, "held");
+  EXPECT_FALSE(store->find_outbox_by_message_id("<nope@twinning.example>").value().has_value());
+  EXPECT_FALSE(store->find_outbox_by_message_id("").value().has_value());
+}
+
+TEST_P(OutboxSuite, APayloadRoundTripsByteForByte) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::string payload;
+  for (int round = 0; round < 40; ++round) {
+    for (int b = 1; b < 256; ++b) payload.push_back(static_cast<char>(b));
+    payload += "\r\n.\r\n..\r\n \r\n\r\n";
+  }
+  payload += "Kære borgmester, 안녕하세요\r\n";
+  NewAction a = make_action("k1");
+  a.messages = {message_to("mayor@haderslev.dk", "bytes")};
+  a.messages[0].payload = payload;
+  a.messages[0].recipient = "\"odd local\"@haderslev.dk";
+  record(*store, a);
+  const auto rows = outbox(*store);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].payload.size(), payload.size());
+  EXPECT_TRUE(rows[0].payload == payload) << "the payload changed on its way through the store";
+  EXPECT_EQ(rows[0].recipient, "\"odd local\"@haderslev.dk");
+  const auto claimed = claim(*store, a.created_at);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_TRUE(claimed[0].payload == payload);
+}
+
+TEST_P(OutboxSuite, OutOfRangeTimesAreRefused) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const TimePoint far{std::chrono::hours{24 * 366 * 9000}};
+  EXPECT_EQ(store->confirm("t", far).error().kind, ErrorKind::bad_request);
+  EXPECT_EQ(store->claim_outbox(far, {}).error().kind, ErrorKind::bad_request);
+  EXPECT_EQ(store->requeue_sending(far).error().kind, ErrorKind::bad_request);
+  EXPECT_EQ(store->expire_unconfirmed(far).error().kind, ErrorKind::bad_request);
+  EXPECT_EQ(store->outbox_retry(1, far, "x").error().kind, ErrorKind::bad_request);
+}
+
+TEST_P(OutboxSuite, AReadOnlyStoreReadsTheOutboxAndRefusesItsWrites) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    record(*store, confirmed_action("k1", "token-1"));
+  }
+  auto ro = open({.read_only = true});
+  ASSERT_TRUE(ro);
+  EXPECT_EQ(outbox(*ro).size(), 3u);
+  EXPECT_FALSE(ro->outbox_paused().value());
+  const TimePoint now = at("2026-11-25T10:00:00Z");
+  EXPECT_EQ(ro->confirm("token-1", now).error().kind, ErrorKind::unavailable);
+  EXPECT_EQ(ro->claim_outbox(now, {}).error().kind, ErrorKind::unavailable);
+  EXPECT_EQ(ro->set_outbox_paused(true).error().kind, ErrorKind::unavailable);
+  EXPECT_EQ(ro->requeue_sending(now).error().kind, ErrorKind::unavailable);
+  EXPECT_EQ(outbox(*ro, "held").size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, OutboxSuite, ::testing::Values(sqlite_backend()),
+                         [](const ::testing::TestParamInfo<Backend>& param_info) { return param_info.param.name; });
+
+// ---------------------------------------------------------------------------------------------
 // SQLite specifics
 
 class SqliteStore : public ::testing::Test {
@@ -865,7 +1669,8 @@ TEST_F(SqliteStore, CreatesTheDirectoryAndAWalFileWithTheMigrationsRecorded) {
   EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM schema_migrations"), static_cast<long long>(migrations().size()));
   EXPECT_EQ(raw.integer("SELECT MAX(version) FROM schema_migrations"), migrations().back().version);
   EXPECT_TRUE(parse_time(raw.text("SELECT applied_at FROM schema_migrations WHERE version = 1")).has_value());
-  for (const char* table : {"supporters", "actions", "consents", "idempotency_keys"}) {
+  for (const char* table : {"supporters", "actions", "consents", "idempotency_keys", "confirmations", "outbox",
+                            "outbox_control", "flagged_contacts"}) {
     EXPECT_EQ(raw.integer(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '") +
                           table + "'"),
               1)
@@ -900,6 +1705,70 @@ TEST_F(SqliteStore, MigrationsApplyToAStoreThatHasOnlyTheMigrationsTable) {
   auto store = open();
   ASSERT_TRUE(store);
   EXPECT_EQ(store->schema_version(), migrations().back().version);
+}
+
+TEST_F(SqliteStore, AVersionOneStoreIsUpgradedWithItsActionsKept) {
+  fs::create_directories(data_dir());
+  {
+    RawDb raw(db_file());
+    raw.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    raw.exec(std::string(migrations()[0].sql));
+    raw.exec("INSERT INTO schema_migrations (version, applied_at) VALUES (1, '2026-11-01T00:00:00Z')");
+    raw.exec("INSERT INTO supporters (id, email, email_key, name, country, phone, created_at, updated_at) "
+             "VALUES (1, 'ada@example.org', 'ada@example.org', 'Ada', 'DK', '', '2026-11-01T00:00:00Z', "
+             "'2026-11-01T00:00:00Z')");
+    raw.exec("INSERT INTO actions (id, supporter_id, campaign, channel, target, language, country, status, "
+             "created_at, updated_at) VALUES (1, 1, 'naju-haderslev', 'email', '', 'da', 'DK', 'recorded', "
+             "'2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')");
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->schema_version(), migrations().back().version);
+  auto actions = store->list_actions({});
+  ASSERT_TRUE(actions.ok()) << describe(actions.error());
+  ASSERT_EQ(actions->size(), 1u);
+  EXPECT_EQ(actions->front().status, "recorded");
+  EXPECT_FALSE(store->outbox_paused().value());
+  EXPECT_TRUE(store->list_outbox({}).value().empty());
+  RawDb raw(db_file());
+  EXPECT_EQ(raw.text("SELECT COALESCE(confirmation_id, 'null') FROM actions WHERE id = 1"), "null");
+  EXPECT_EQ(raw.text("PRAGMA foreign_key_check"), "");
+  // The new tables work with the old rows.
+  NewAction a = make_action("k1");
+  a.messages = {OutboxMessage{.kind = "email", .target = "", .recipient = "mayor@haderslev.dk", .pacing_key = "",
+                              .envelope_from = "", .message_id = "", .payload = "x"}};
+  EXPECT_FALSE(store->record_action_sync(a).value().duplicate);
+  EXPECT_EQ(store->list_outbox({}).value().size(), 1u);
+}
+
+TEST_F(SqliteStore, TheOutboxControlRowCannotBeDuplicated) {
+  { ASSERT_TRUE(open()); }
+  RawDb raw(db_file());
+  EXPECT_THROW(raw.exec("INSERT INTO outbox_control (id, paused) VALUES (2, 0)"), std::runtime_error);
+  EXPECT_THROW(raw.exec("UPDATE outbox_control SET paused = 2"), std::runtime_error);
+  EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM outbox_control"), 1);
+}
+
+TEST_F(SqliteStore, ADamagedOutboxTimeIsReportedNotGuessed) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    NewAction a = make_action("k1");
+    a.messages = {OutboxMessage{.kind = "email", .target = "", .recipient = "mayor@haderslev.dk",
+                                .pacing_key = "", .envelope_from = "", .message_id = "<m>", .payload = "x"}};
+    ASSERT_TRUE(store->record_action_sync(a).ok());
+  }
+  {
+    RawDb raw(db_file());
+    raw.exec("UPDATE outbox SET next_attempt_at = '2026-11-25 09:00:00'");
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto rows = store->list_outbox({});
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().kind, ErrorKind::internal);
+  EXPECT_NE(rows.error().detail.find("outbox.next_attempt_at"), std::string::npos) << rows.error().detail;
+  EXPECT_FALSE(store->find_outbox_by_message_id("<m>").ok());
 }
 
 TEST_F(SqliteStore, ANewerSchemaIsRefused) {

@@ -58,15 +58,7 @@ void add_action_routes(Router& router, app::App& app) {
           app, &req, Error::make(ErrorKind::campaign_closed, "this campaign is not open for actions")));
     }
 
-    const auto content_type = req.header("Content-Type").value_or("");
-    Result<app::Fields> fields = Error::make(
-        ErrorKind::unsupported_media_type,
-        "send the form as application/x-www-form-urlencoded or application/json");
-    if (content_type.find("application/x-www-form-urlencoded") == 0) {
-      fields = parse_form(req.body, app.settings().limits);
-    } else if (content_type.find("application/json") == 0) {
-      fields = app::fields_from_json(req.body);
-    }
+    auto fields = parse_action_body(app, req);
     if (!fields.ok()) return respond(render_error(app, &req, fields.error()));
 
     std::vector<app::FieldError> problems;

@@ -27,8 +27,12 @@ Response redirect(unsigned status, const std::string& location);
 // "We have recorded your action for <campaign title>." in `lang`.
 std::string recorded_text(const app::CampaignEntry& entry, const std::string& lang, const i18n::Catalog& t);
 
+// The fields of a form POST, form-encoded or JSON (415 for anything else).
+Result<std::vector<std::pair<std::string, std::string>>> parse_action_body(app::App& app, const Request& req);
+
 void add_page_routes(Router& router, app::App& app);
 void add_action_routes(Router& router, app::App& app);
 void add_health_routes(Router& router, app::App& app);
+void add_email_routes(Router& router, app::App& app);
 
 }  // namespace twinning::http::handlers

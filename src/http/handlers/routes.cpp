@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/action.hpp"
 #include "http/error_status.hpp"
+#include "http/form.hpp"
 #include "i18n/catalog.hpp"
 #include "render/text.hpp"
 
@@ -12,6 +14,15 @@ void add_routes(Router& router, app::App& app) {
   add_health_routes(router, app);
   add_page_routes(router, app);
   add_action_routes(router, app);
+  add_email_routes(router, app);
+}
+
+Result<app::Fields> parse_action_body(app::App& app, const Request& req) {
+  const auto content_type = req.header("Content-Type").value_or("");
+  if (content_type.find("application/x-www-form-urlencoded") == 0) return parse_form(req.body, app.settings().limits);
+  if (content_type.find("application/json") == 0) return app::fields_from_json(req.body);
+  return Error::make(ErrorKind::unsupported_media_type,
+                     "send the form as application/x-www-form-urlencoded or application/json");
 }
 
 std::string visitor_language(const app::Site& site, const Request& req) {

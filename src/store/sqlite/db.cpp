@@ -161,6 +161,10 @@ Result<void> Statement::Use::bind(int index, std::nullopt_t) {
   return {};
 }
 
+Result<void> Statement::Use::bind(int index, std::optional<std::int64_t> value) {
+  return value ? bind(index, *value) : bind(index, std::nullopt);
+}
+
 Result<bool> Statement::Use::step() {
   const int rc = sqlite3_step(s_->stmt_.get());
   if (rc == SQLITE_ROW) return true;
@@ -190,5 +194,7 @@ std::string Statement::Use::text(int column) const {
 bool Statement::Use::is_null(int column) const {
   return sqlite3_column_type(s_->stmt_.get(), column) == SQLITE_NULL;
 }
+
+std::int64_t Statement::Use::changes() const { return sqlite3_changes64(sqlite3_db_handle(s_->stmt_.get())); }
 
 }  // namespace twinning::store::sqlite

@@ -53,6 +53,8 @@ class Statement {
     Result<void> bind(int index, std::int64_t value);
     Result<void> bind(int index, std::string_view value);
     Result<void> bind(int index, std::nullopt_t);
+    // NULL when empty.
+    Result<void> bind(int index, std::optional<std::int64_t> value);
     // Binds values to ?1, ?2, ... in order.
     template <typename... Args>
     Result<void> bind_all(const Args&... args) {
@@ -70,6 +72,8 @@ class Statement {
     std::int64_t int64(int column) const;
     std::string text(int column) const;
     bool is_null(int column) const;
+    // Rows changed by the last INSERT, UPDATE or DELETE finished on this statement's connection.
+    std::int64_t changes() const;
 
    private:
     Error fail(int rc, std::string_view what) const;

@@ -4,10 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <exception>
 #include <limits>
 #include <mutex>
 #include <thread>
@@ -16,17 +12,12 @@
 #include "store/sqlite/backup.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/schema.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
 #include "store/time_text.hpp"
 
-namespace twinning::store {
+namespace twinning::store::sqlite {
 namespace {
-
-using sqlite::DbPtr;
-using sqlite::OpenMode;
-using sqlite::Statement;
-
-constexpr const char* kStatusRecorded = "recorded";
 
 // The form's consent boxes, one consent row each.
 constexpr const char* kScopeThisCampaign = "this_campaign";
@@ -41,6 +32,47 @@ std::string email_key(std::string_view email) {
                  [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
   return key;
 }
+
+std::optional<Error> invalid(const NewAction& a) {
+  auto missing = [](const char* field) {
+    return Error::make(ErrorKind::bad_request, std::string("the action has no ") + field, field);
+  };
+  if (a.idempotency_key.empty()) return missing("idempotency_key");
+  if (a.request_hash.empty()) return missing("request_hash");
+  if (a.campaign.empty()) return missing("campaign");
+  if (a.channel.empty()) return missing("channel");
+  if (a.supporter_email.empty()) return missing("email");
+  if (!time_representable(a.created_at)) {
+    return Error::make(ErrorKind::bad_request, "the action's time is out of range", "created_at");
+  }
+  if (!time_representable(a.consent.given_at)) {
+    return Error::make(ErrorKind::bad_request, "the consent's time is out of range", "given_at");
+  }
+  return invalid_outbox_parts(a);
+}
+
+// Fills the zero times the interface documents: created_at "now", given_at = created_at.
+void stamp_times(NewAction& a) {
+  if (a.created_at == TimePoint{}) {
+    a.created_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  }
+  if (a.consent.given_at == TimePoint{}) a.consent.given_at = a.created_at;
+}
+
+// Runs the caller's callback; an exception from it must not kill the writer and every action
+// queued behind it.
+void deliver(const Store::Done& done, Result<Recorded> result) {
+  if (!done) return;
+  try {
+    done(std::move(result));
+  } catch (const std::exception& e) {
+    spdlog::error("store: a record_action callback threw: {}", e.what());
+  } catch (...) {
+    spdlog::error("store: a record_action callback threw a non-standard exception");
+  }
+}
+
+}  // namespace
 
 Error damaged(std::string detail) {
   return Error::make(ErrorKind::internal, "the store holds a damaged record", {}, std::move(detail));
@@ -68,121 +100,36 @@ Result<std::int64_t> returned_id(Statement::Use& q) {
 
 Error refused(std::string message) { return Error::make(ErrorKind::unavailable, std::move(message)); }
 
-std::optional<Error> invalid(const NewAction& a) {
-  auto missing = [](const char* field) {
-    return Error::make(ErrorKind::bad_request, std::string("the action has no ") + field, field);
-  };
-  if (a.idempotency_key.empty()) return missing("idempotency_key");
-  if (a.request_hash.empty()) return missing("request_hash");
-  if (a.campaign.empty()) return missing("campaign");
-  if (a.channel.empty()) return missing("channel");
-  if (a.supporter_email.empty()) return missing("email");
-  if (!time_representable(a.created_at)) {
-    return Error::make(ErrorKind::bad_request, "the action's time is out of range", "created_at");
-  }
-  if (!time_representable(a.consent.given_at)) {
-    return Error::make(ErrorKind::bad_request, "the consent's time is out of range", "given_at");
-  }
-  return std::nullopt;
+// `t` as stored text, or the earliest time the format can hold when `t` is before it: used for the
+// lower bounds of windows (now - visit_window, now - 1 h), where earlier means "everything".
+std::string format_lower_bound(TimePoint t) {
+  return time_representable(t) ? format_time(t) : std::string("0000-01-01T00:00:00Z");
 }
 
-// Fills the zero times the interface documents: created_at "now", given_at = created_at.
-void stamp_times(NewAction& a) {
-  if (a.created_at == TimePoint{}) {
-    a.created_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  }
-  if (a.consent.given_at == TimePoint{}) a.consent.given_at = a.created_at;
+std::optional<Error> invalid_time(TimePoint t, const char* field) {
+  if (time_representable(t)) return std::nullopt;
+  return Error::make(ErrorKind::bad_request, std::string("the time ") + field + " is out of range", field);
 }
 
-// Runs the caller's callback; an exception from it must not kill the writer and every action
-// queued behind it.
-void deliver(const Store::Done& done, Result<Recorded> result) {
-  if (!done) return;
-  try {
-    done(std::move(result));
-  } catch (const std::exception& e) {
-    spdlog::error("store: a record_action callback threw: {}", e.what());
-  } catch (...) {
-    spdlog::error("store: a record_action callback threw a non-standard exception");
-  }
+// Steps a statement that returns at most one row and reads its first column as an integer.
+Result<std::optional<std::int64_t>> single_int(Statement::Use& q) {
+  auto row = q.step();
+  if (!row.ok()) return row.error();
+  if (!row.value()) return std::optional<std::int64_t>{};
+  const std::int64_t value = q.int64(0);
+  auto end = q.step();
+  if (!end.ok()) return end.error();
+  return std::optional<std::int64_t>(value);
 }
 
-class SqliteStore final : public Store {
- public:
-  SqliteStore(std::filesystem::path file, SqliteOptions options) : file_(std::move(file)), options_(options) {}
-  SqliteStore(const SqliteStore&) = delete;
-  SqliteStore& operator=(const SqliteStore&) = delete;
-
-  ~SqliteStore() override {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    work_cv_.notify_all();
-    // The writer drains the queue before it returns, so the destructor flushes.
-    if (writer_.joinable()) writer_.join();
+Result<void> prepare_all(sqlite3* db, std::span<const StatementSql> entries) {
+  for (const StatementSql& e : entries) {
+    auto s = Statement::prepare(db, e.sql);
+    if (!s.ok()) return s.error();
+    *e.target = std::move(s.value());
   }
-
-  Result<void> start();
-
-  void record_action(NewAction action, Done done) override;
-  Result<std::vector<ActionRow>> list_actions(const ActionFilter& filter) override;
-  Result<std::int64_t> count_actions(const std::string& campaign) override;
-  Result<std::optional<SupporterRow>> find_supporter(const std::string& email) override;
-  Result<std::vector<ConsentRow>> consents_of(std::int64_t supporter_id) override;
-  Result<void> backup_to(const std::filesystem::path& file) override;
-  Result<void> flush() override;
-  int schema_version() const override { return schema_version_; }
-  StoreStats stats() const override;
-
- private:
-  struct Pending {
-    NewAction action;
-    Done done;
-  };
-
-  struct WriteStatements {
-    Statement begin, commit, rollback, savepoint, release, rollback_to;
-    Statement find_key, upsert_supporter, insert_action, insert_consent, insert_key;
-  };
-  struct ReadStatements {
-    Statement list_all, list_campaign, list_channel, list_campaign_channel;
-    Statement count, find_supporter, consents;
-  };
-
-  Result<void> prepare_writes();
-  Result<void> prepare_reads();
-  void run_writer();
-  std::vector<Result<Recorded>> write_batch(std::vector<Pending>& batch);
-  Result<Recorded> write_one(const NewAction& a);
-  Result<void> insert_consent(std::int64_t supporter_id, std::int64_t action_id, const NewAction& a,
-                              const char* scope, bool given);
-  void count(const Result<Recorded>& r);
-
-  const std::filesystem::path file_;
-  const SqliteOptions options_;
-  int schema_version_ = 0;
-
-  // Owned by the writer thread once it runs. Statements after their connection: destroyed first.
-  DbPtr write_db_;
-  WriteStatements w_;
-
-  std::mutex read_mu_;  // one reader at a time on the read connection
-  DbPtr read_db_;
-  ReadStatements r_;
-
-  mutable std::mutex mu_;
-  std::condition_variable work_cv_;  // the writer waits for work
-  std::condition_variable idle_cv_;  // flush() waits for the writer
-  std::deque<Pending> queue_;
-  bool stopping_ = false;
-  std::uint64_t enqueued_ = 0;  // actions ever queued
-  std::uint64_t finished_ = 0;  // actions whose `done` has returned
-
-  std::atomic<std::uint64_t> commits_{0}, recorded_{0}, duplicates_{0}, failed_{0};
-
-  std::thread writer_;
-};
+  return {};
+}
 
 Result<void> SqliteStore::start() {
   if (!options_.read_only) {
@@ -210,11 +157,7 @@ Result<void> SqliteStore::start() {
 
 Result<void> SqliteStore::prepare_writes() {
   sqlite3* db = write_db_.get();
-  struct Entry {
-    Statement* target;
-    const char* sql;
-  };
-  const Entry entries[] = {
+  const StatementSql entries[] = {
       {&w_.begin, "BEGIN IMMEDIATE"},
       {&w_.commit, "COMMIT"},
       {&w_.rollback, "ROLLBACK"},
@@ -232,19 +175,15 @@ Result<void> SqliteStore::prepare_writes() {
        "RETURNING id"},
       {&w_.insert_action,
        "INSERT INTO actions (supporter_id, campaign, channel, target, language, country, status, "
-       "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) RETURNING id"},
+       "created_at, updated_at, confirmation_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) RETURNING id"},
       {&w_.insert_consent,
        "INSERT INTO consents (supporter_id, action_id, campaign, scope, given, wording_version, recorded_at) "
        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&w_.insert_key,
        "INSERT INTO idempotency_keys (key, request_hash, action_id, created_at) VALUES (?1, ?2, ?3, ?4)"},
   };
-  for (const Entry& e : entries) {
-    auto s = Statement::prepare(db, e.sql);
-    if (!s.ok()) return s.error();
-    *e.target = std::move(s.value());
-  }
-  return {};
+  if (auto r = prepare_all(db, entries); !r.ok()) return r;
+  return prepare_outbox_writes();
 }
 
 Result<void> SqliteStore::prepare_reads() {
@@ -252,11 +191,7 @@ Result<void> SqliteStore::prepare_reads() {
   const std::string columns =
       "SELECT id, supporter_id, campaign, channel, target, language, country, status, created_at, updated_at "
       "FROM actions ";
-  struct Entry {
-    Statement* target;
-    std::string sql;
-  };
-  const Entry entries[] = {
+  const StatementSql entries[] = {
       {&r_.list_all, columns + "ORDER BY id LIMIT ?1"},
       {&r_.list_campaign, columns + "WHERE campaign = ?1 ORDER BY id LIMIT ?2"},
       {&r_.list_channel, columns + "WHERE channel = ?1 ORDER BY id LIMIT ?2"},
@@ -268,12 +203,8 @@ Result<void> SqliteStore::prepare_reads() {
        "SELECT supporter_id, action_id, campaign, scope, given, wording_version, recorded_at "
        "FROM consents WHERE supporter_id = ?1 ORDER BY action_id, scope"},
   };
-  for (const Entry& e : entries) {
-    auto s = Statement::prepare(db, e.sql);
-    if (!s.ok()) return s.error();
-    *e.target = std::move(s.value());
-  }
-  return {};
+  if (auto r = prepare_all(db, entries); !r.ok()) return r;
+  return prepare_outbox_reads();
 }
 
 void SqliteStore::record_action(NewAction action, Done done) {
@@ -293,10 +224,11 @@ void SqliteStore::record_action(NewAction action, Done done) {
     std::lock_guard lock(mu_);
     if (stopping_) {
       refusal = "the store is closing";
-    } else if (queue_.size() >= options_.max_queue) {
+    } else if (queued_actions_ >= options_.max_queue) {
       refusal = "too many actions are waiting to be stored; try again in a moment";
     } else {
-      queue_.push_back(Pending{std::move(action), std::move(done)});
+      queue_.push_back(Work{Pending{std::move(action), std::move(done)}, {}});
+      ++queued_actions_;
       ++enqueued_;
     }
   }
@@ -313,14 +245,31 @@ void SqliteStore::run_writer() {
   batch.reserve(std::min<std::size_t>(options_.max_batch, 4096));
   for (;;) {
     batch.clear();
+    std::function<void()> job;
     {
       std::unique_lock lock(mu_);
       work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left to write
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(std::move(queue_.front()));
+      if (queue_.front().job) {
+        job = std::move(queue_.front().job);
         queue_.pop_front();
+      } else {
+        // The actions up to the next job: a job waits for the actions asked before it.
+        while (!queue_.empty() && !queue_.front().job && batch.size() < options_.max_batch) {
+          batch.push_back(std::move(*queue_.front().action));
+          queue_.pop_front();
+        }
+        queued_actions_ -= batch.size();
       }
+    }
+    if (job) {
+      job();  // catches everything itself (see write())
+      {
+        std::lock_guard lock(mu_);
+        ++finished_;
+      }
+      idle_cv_.notify_all();
+      continue;
     }
     auto results = write_batch(batch);
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -410,17 +359,28 @@ Result<Recorded> SqliteStore::write_one(const NewAction& a) {
     supporter_id = id.value();
   }
 
+  auto confirmation = join_or_open_confirmation(a, supporter_id);
+  if (!confirmation.ok()) return confirmation.error();
+  const std::optional<std::int64_t> confirmation_id = confirmation->id;
+  const char* status = a.confirmation ? kStatusPending : kStatusRecorded;
+
   std::int64_t action_id = 0;
   {
     auto q = w_.insert_action.use();
     if (auto r = q.bind_all(supporter_id, a.campaign, a.channel, a.target, a.language, a.country,
-                            std::string_view(kStatusRecorded), created);
+                            std::string_view(status), created, confirmation_id);
         !r.ok()) {
       return r.error();
     }
     auto id = returned_id(q);
     if (!id.ok()) return id.error();
     action_id = id.value();
+  }
+
+  // Held messages carry the confirmation so that confirm() finds them; queued ones are due now.
+  const char* message_state = a.confirmation ? kStateHeld : kStateQueued;
+  for (const OutboxMessage& m : a.messages) {
+    if (auto r = insert_outbox(m, action_id, confirmation_id, message_state, created); !r.ok()) return r.error();
   }
 
   const struct {
@@ -438,7 +398,7 @@ Result<Recorded> SqliteStore::write_one(const NewAction& a) {
     if (auto r = q.bind_all(a.idempotency_key, a.request_hash, action_id, created); !r.ok()) return r.error();
     if (auto r = q.run(); !r.ok()) return r.error();
   }
-  return Recorded{action_id, false, kStatusRecorded};
+  return Recorded{action_id, false, status, confirmation->mailed};
 }
 
 Result<void> SqliteStore::insert_consent(std::int64_t supporter_id, std::int64_t action_id, const NewAction& a,
@@ -467,7 +427,8 @@ StoreStats SqliteStore::stats() const {
   s.failed = failed_.load();
   {
     std::lock_guard lock(mu_);
-    s.queued = queue_.size();
+    s.queued = queued_actions_;
+    s.writes_queued = queue_.size() - queued_actions_;
   }
   return s;
 }
@@ -576,7 +537,9 @@ Result<void> SqliteStore::backup_to(const std::filesystem::path& file) {
   return sqlite::backup(file_, file, options_.busy_timeout);
 }
 
-}  // namespace
+}  // namespace twinning::store::sqlite
+
+namespace twinning::store {
 
 std::filesystem::path sqlite_file(const std::filesystem::path& data_dir) { return data_dir / "twinning.db"; }
 
@@ -601,9 +564,10 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& data_dir
       return Error::make(ErrorKind::io, "the data directory " + data_dir.string() + " is not a directory");
     }
   }
-  auto store = std::make_unique<SqliteStore>(file, options);
+  auto store = std::make_unique<sqlite::SqliteStore>(file, options);
   if (auto r = store->start(); !r.ok()) return r.error();
   return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace twinning::store
+

@@ -1,0 +1,175 @@
+// The email channel: POST /{campaign}/{lang}/email ("send it for me"), GET /confirm/{token}, and
+// the demo outbox at /demo/outbox while mail stays on this machine.
+#include <nlohmann/json.hpp>
+
+#include "app/email_action.hpp"
+#include "http/form.hpp"
+#include "http/handlers/handlers.hpp"
+#include "mail/display.hpp"
+#include "render/text.hpp"
+
+namespace twinning::http::handlers {
+
+namespace {
+
+std::string fill(const std::string& tmpl, const render::Vars& vars) {
+  auto r = render::render_text(tmpl, vars);
+  return r.ok() ? r.value() : tmpl;
+}
+
+Response page(app::App& app, unsigned status, const std::string& lang, const render::Notice& n) {
+  auto site = app.site();
+  Response res = Response::text(status, site->pages().notice(site->catalogs(), lang, n), "text/html; charset=utf-8");
+  res.set_header("Content-Language", lang);
+  res.set_header("Cache-Control", "no-store");
+  return res;
+}
+
+void answer_invalid(app::App& app, Request& req, const app::CampaignEntry& entry, const std::string& lang,
+                    const app::Fields& fields, const std::vector<app::FieldError>& problems, const Respond& respond) {
+  auto site = app.site();
+  const auto& t = site->catalogs().get(lang);
+  if (wants_json(req)) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : problems) {
+      list.push_back({{"field", p.field}, {"message", p.message}, {"text", t.get("error.field." + p.code)}});
+    }
+    return respond(json_response(400, nlohmann::json{{"error", "bad_request"},
+                                                     {"field", problems.front().field},
+                                                     {"message", t.get("error.field." + problems.front().code)},
+                                                     {"problems", list}}
+                                          .dump()));
+  }
+  render::FormState state;
+  state.form = "email";
+  for (const auto& [k, v] : fields) state.values[k] = v;
+  for (const auto& p : problems) state.errors.emplace_back(p.field, t.get("error.field." + p.code));
+  auto html = site->pages().campaign(entry.campaign, site->catalogs(), lang, site->base_url(), false, state);
+  if (!html.ok()) return respond(render_error(app, &req, html.error()));
+  Response res = Response::text(400, std::move(html).value(), "text/html; charset=utf-8");
+  res.set_header("Content-Language", lang);
+  res.set_header("Cache-Control", "no-store");
+  respond(std::move(res));
+}
+
+}  // namespace
+
+void add_email_routes(Router& router, app::App& app) {
+  router.add("POST", "/{campaign}/{lang}/email", [&app](Request& req, Respond respond) {
+    auto site = app.site();
+    const auto* entry = site->find(std::string(req.param("campaign")));
+    const std::string lang(req.param("lang"));
+    if (entry == nullptr || !entry->campaign.has_language(lang) ||
+        !entry->campaign.channel_enabled(domain::Channel::email)) {
+      return respond(render_error(app, &req, Error::make(ErrorKind::not_found, "no such campaign, language or channel")));
+    }
+    const auto now = app.now();
+    if (!entry->campaign.open_at(now)) {
+      return respond(render_error(app, &req, Error::make(ErrorKind::campaign_closed, "this campaign is not open for actions")));
+    }
+    auto fields = parse_action_body(app, req);
+    if (!fields.ok()) return respond(render_error(app, &req, fields.error()));
+
+    std::vector<app::FieldError> problems;
+    // The draft the page showed in the email form: edits are measured against it.
+    const auto [shown_subject, shown_body] = site->email_draft(entry->campaign.id, lang);
+    auto input = app::parse_email_action(fields.value(), entry->campaign, shown_subject, shown_body, problems);
+    if (!input.ok()) {
+      if (problems.empty()) return respond(render_error(app, &req, input.error()));
+      return answer_invalid(app, req, *entry, lang, fields.value(), problems, respond);
+    }
+    const auto& t = site->catalogs().get(lang);
+    auto prepared = app::prepare_email_action(input.value(), entry->campaign, lang, site->base_url(), t,
+                                              app.settings().mail, now);
+    if (!prepared.ok()) return respond(render_error(app, &req, prepared.error()));
+
+    const bool json = wants_json(req);
+    const std::string email = input.value().supporter.email;
+    const auto hours = std::chrono::duration_cast<std::chrono::hours>(app.settings().mail.confirmation_ttl).count();
+    app.store().record_action(
+        std::move(prepared.value().action),
+        [&app, site, json, lang, email, hours, respond = std::move(respond),
+         req_copy = Request{req.method, req.target, req.path, req.query, req.headers, {}, req.client_ip, req.params}](
+            Result<store::Recorded> recorded) {
+          if (!recorded.ok()) return respond(render_error(app, &req_copy, recorded.error()));
+          const auto& r = recorded.value();
+          app.wake_delivery();  // the confirmation mail is queued
+          const auto& words = site->catalogs().get(lang);
+          const render::Vars vars{{"email", email}, {"hours", std::to_string(hours)}};
+          const bool joined = !r.confirmation_mailed && !r.duplicate;
+          const std::string text = fill(words.get(joined ? "confirm.joined.text" : "confirm.pending.text"), vars);
+          if (json) {
+            return respond(json_response(r.duplicate ? 200 : 202,
+                                         nlohmann::json{{"action_id", r.action_id},
+                                                        {"duplicate", r.duplicate},
+                                                        {"status", r.status},
+                                                        {"confirmation_mailed", r.confirmation_mailed},
+                                                        {"message", text}}
+                                             .dump()));
+          }
+          render::Notice n;
+          n.title = words.get("confirm.pending.title");
+          n.paragraphs = {text};
+          respond(page(app, 202, lang, n));
+        });
+  });
+
+  router.add("GET", "/confirm/{token}", [&app](Request& req, Respond respond) {
+    const std::string token(req.param("token"));
+    auto site = app.site();
+    std::string lang = visitor_language(*site, req);
+    if (token.size() < 16 || token.size() > 128) {
+      const auto& t = site->catalogs().get(lang);
+      return respond(page(app, 404, lang, {t.get("confirm.unknown.title"), {t.get("confirm.unknown.text")}, {}, "/", t.get("thanks.back")}));
+    }
+    auto result = app.store().confirm(app::token_hash(token), app.now());
+    if (!result.ok()) return respond(render_error(app, &req, result.error()));
+    const auto& r = result.value();
+    if (!r.language.empty() && site->catalogs().has(r.language)) lang = r.language;
+    const auto& t = site->catalogs().get(lang);
+    render::Notice n;
+    n.link_href = r.campaign.empty() ? "/" : render::campaign_path(r.campaign, lang);
+    n.link_text = t.get("thanks.back");
+    unsigned status = 200;
+    switch (r.outcome) {
+      case store::ConfirmResult::Outcome::confirmed:
+        app.wake_delivery();
+        n.title = t.get("confirm.done.title");
+        n.paragraphs = {fill(t.get("confirm.done.text"), {{"count", std::to_string(r.messages)}})};
+        break;
+      case store::ConfirmResult::Outcome::already_confirmed:
+        n.title = t.get("confirm.already.title");
+        n.paragraphs = {t.get("confirm.already.text")};
+        break;
+      case store::ConfirmResult::Outcome::expired:
+        status = 410;
+        n.title = t.get("confirm.expired.title");
+        n.paragraphs = {t.get("confirm.expired.text")};
+        break;
+      case store::ConfirmResult::Outcome::unknown:
+        status = 404;
+        n.title = t.get("confirm.unknown.title");
+        n.paragraphs = {t.get("confirm.unknown.text")};
+        break;
+    }
+    respond(page(app, status, lang, n));
+  });
+
+  // Only while mail stays on this machine: a newcomer completes the demo's confirmation here.
+  if (app.settings().mail.transport_url == "spool") {
+    router.add("GET", "/demo/outbox", [&app](Request& req, Respond respond) {
+      auto site = app.site();
+      const std::string lang = visitor_language(*site, req);
+      auto rows = app.store().list_outbox({std::nullopt, 50});
+      if (!rows.ok()) return respond(render_error(app, &req, rows.error()));
+      std::vector<mail::Shown> shown;
+      for (const auto& row : rows.value()) shown.push_back(mail::show(row.payload, row.recipient, row.state));
+      Response res = Response::text(200, site->pages().outbox(site->catalogs(), lang, shown), "text/html; charset=utf-8");
+      res.set_header("Cache-Control", "no-store");
+      res.set_header("Content-Language", lang);
+      respond(std::move(res));
+    });
+  }
+}
+
+}  // namespace twinning::http::handlers

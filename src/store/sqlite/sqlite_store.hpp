@@ -1,0 +1,187 @@
+#pragma once
+// The SQLite store's class, shared by its two source files: sqlite_store.cpp (the writer thread,
+// actions and their reads; docs/decisions/0002) and outbox.cpp (confirmations and the outbox;
+// docs/decisions/0004). Internal to src/store/sqlite: everything else uses store/store.hpp.
+#include <sqlite3.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "common/result.hpp"
+#include "store/sqlite/db.hpp"
+#include "store/store.hpp"
+
+namespace twinning::store::sqlite {
+
+// Action statuses. An action without a confirmation is `recorded` at once; with one it is
+// `pending` until the supporter confirms (`confirmed`) or the link expires (`expired`).
+inline constexpr const char* kStatusRecorded = "recorded";
+inline constexpr const char* kStatusPending = "pending";
+
+// Outbox states (docs/decisions/0004-outbox-delivery.md). The SQL spells them out too.
+inline constexpr const char* kStateHeld = "held";
+inline constexpr const char* kStateQueued = "queued";
+
+// A statement to prepare, and where to keep it.
+struct StatementSql {
+  Statement* target;
+  std::string sql;
+};
+Result<void> prepare_all(sqlite3* db, std::span<const StatementSql> entries);
+
+// A record the store cannot read back as written (internal, with the detail for the log).
+Error damaged(std::string detail);
+// The store cannot take the write now (unavailable).
+Error refused(std::string message);
+Result<TimePoint> read_time(const Statement::Use& row, int column, std::string_view what);
+// Steps a statement that must return one row whose first column is an id (INSERT ... RETURNING).
+Result<std::int64_t> returned_id(Statement::Use& q);
+// Steps a statement that returns at most one row and reads its first column as an integer.
+Result<std::optional<std::int64_t>> single_int(Statement::Use& q);
+// `t` as stored text, or the earliest time the format can hold when `t` is before it: used for the
+// lower bounds of windows (now - visit_window, now - 1 h), where earlier means "everything".
+std::string format_lower_bound(TimePoint t);
+// bad_request naming `field` when `t` is outside the years the store can write.
+std::optional<Error> invalid_time(TimePoint t, const char* field);
+// The messages and confirmation request of an action, checked before it is queued (outbox.cpp).
+std::optional<Error> invalid_outbox_parts(const NewAction& a);
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::filesystem::path file, SqliteOptions options) : file_(std::move(file)), options_(options) {}
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    work_cv_.notify_all();
+    // The writer drains the queue before it returns, so the destructor flushes.
+    if (writer_.joinable()) writer_.join();
+  }
+
+  Result<void> start();
+
+  void record_action(NewAction action, Done done) override;
+  Result<std::vector<ActionRow>> list_actions(const ActionFilter& filter) override;
+  Result<std::int64_t> count_actions(const std::string& campaign) override;
+  Result<std::optional<SupporterRow>> find_supporter(const std::string& email) override;
+  Result<std::vector<ConsentRow>> consents_of(std::int64_t supporter_id) override;
+  Result<void> backup_to(const std::filesystem::path& file) override;
+  Result<void> flush() override;
+  int schema_version() const override { return schema_version_; }
+  StoreStats stats() const override;
+
+  Result<ConfirmResult> confirm(const std::string& token_hash, TimePoint now) override;
+  Result<std::int64_t> expire_unconfirmed(TimePoint now) override;
+  Result<std::vector<OutboxRow>> claim_outbox(TimePoint now, const ClaimRules& rules) override;
+  Result<void> outbox_sent(std::int64_t id, TimePoint now, const std::string& server_reply) override;
+  Result<void> outbox_retry(std::int64_t id, TimePoint next_attempt_at, const std::string& error) override;
+  Result<void> outbox_failed(std::int64_t id, TimePoint now, const std::string& error, bool flag_recipient) override;
+  Result<std::int64_t> requeue_sending(TimePoint now) override;
+  Result<void> outbox_requeue(std::int64_t id, TimePoint now) override;
+  Result<std::vector<OutboxRow>> list_outbox(const OutboxFilter& filter) override;
+  Result<std::optional<OutboxRow>> find_outbox_by_message_id(const std::string& message_id) override;
+  Result<void> set_outbox_paused(bool paused) override;
+  Result<bool> outbox_paused() override;
+  Result<std::vector<FlaggedContact>> flagged_contacts() override;
+
+ private:
+  struct Pending {
+    NewAction action;
+    Done done;
+  };
+  // What the writer takes from its queue: an action (committed with the others queued beside it,
+  // group commit) or a job, a write of its own run alone in its own transaction. One queue for
+  // both keeps them in the order they were asked for.
+  struct Work {
+    std::optional<Pending> action;
+    std::function<void()> job;
+  };
+
+  struct WriteStatements {
+    Statement begin, commit, rollback, savepoint, release, rollback_to;
+    Statement find_key, upsert_supporter, insert_action, insert_consent, insert_key;
+    Statement find_open_confirmation, insert_confirmation, insert_outbox;
+    Statement find_confirmation, set_confirmed, release_held, confirm_actions, expire_held_of, expire_actions_of;
+    Statement expire_held_all, expire_actions_all;
+    Statement paused, due, pacing_count, claim_one;
+    Statement mark_sent, mark_retry, mark_failed, flag, requeue_sending, state_of, requeue_one, set_paused;
+  };
+  struct ReadStatements {
+    Statement list_all, list_campaign, list_channel, list_campaign_channel;
+    Statement count, find_supporter, consents;
+    Statement list_outbox_all, list_outbox_state, outbox_by_message_id, outbox_paused, flagged;
+  };
+
+  Result<void> prepare_writes();
+  Result<void> prepare_reads();
+  // The statements of confirmations and the outbox (outbox.cpp).
+  Result<void> prepare_outbox_writes();
+  Result<void> prepare_outbox_reads();
+  void run_writer();
+  std::vector<Result<Recorded>> write_batch(std::vector<Pending>& batch);
+  Result<Recorded> write_one(const NewAction& a);
+  struct Confirmation {
+    std::optional<std::int64_t> id;  // none when the action asks for no confirmation
+    bool mailed = false;             // a new confirmation, whose mail was queued
+  };
+  Result<Confirmation> join_or_open_confirmation(const NewAction& a, std::int64_t supporter_id);
+  Result<void> insert_outbox(const OutboxMessage& m, std::optional<std::int64_t> action_id,
+                             std::optional<std::int64_t> confirmation_id, const char* state,
+                             const std::string& created);
+  Result<void> insert_consent(std::int64_t supporter_id, std::int64_t action_id, const NewAction& a,
+                              const char* scope, bool given);
+  void count(const Result<Recorded>& r);
+
+  // Runs `body` on the writer thread inside one write transaction (committed when it succeeds,
+  // rolled back when it fails) and waits for its result.
+  template <typename T>
+  Result<T> write(std::function<Result<T>()> body);
+  template <typename T>
+  Result<T> in_transaction(const std::function<Result<T>()>& body);
+  // Why an update of message `id` changed nothing: it does not exist, or it is in another state.
+  Error not_changed(std::int64_t id, std::string_view expected);
+  Result<std::vector<OutboxRow>> claim(TimePoint now, const ClaimRules& rules);
+  Result<ConfirmResult> confirm_in_transaction(const std::string& token_hash, TimePoint now);
+
+  const std::filesystem::path file_;
+  const SqliteOptions options_;
+  int schema_version_ = 0;
+
+  // Owned by the writer thread once it runs. Statements after their connection: destroyed first.
+  DbPtr write_db_;
+  WriteStatements w_;
+
+  std::mutex read_mu_;  // one reader at a time on the read connection
+  DbPtr read_db_;
+  ReadStatements r_;
+
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;  // the writer waits for work
+  std::condition_variable idle_cv_;  // flush() waits for the writer
+  std::deque<Work> queue_;
+  std::size_t queued_actions_ = 0;  // the actions in queue_ (jobs are not bounded by max_queue)
+  bool stopping_ = false;
+  std::uint64_t enqueued_ = 0;  // work ever queued
+  std::uint64_t finished_ = 0;  // work finished: a job run, or an action whose `done` has returned
+
+  std::atomic<std::uint64_t> commits_{0}, recorded_{0}, duplicates_{0}, failed_{0};
+
+  std::thread writer_;
+};
+
+}  // namespace twinning::store::sqlite

@@ -1,0 +1,246 @@
+"""The email channel end to end: the real binary, a real SMTP server (aiosmtpd), Python's own email
+parser reading every message that arrives. Nothing reaches an official before the supporter opens
+the confirmation link; then each message arrives once, correctly encoded in Danish and Korean."""
+import email
+import email.policy
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+from twinning_process import Server, SOURCE_DIR
+
+CAMPAIGN = "naju-haderslev"
+JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+SMTP_SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "smtp_server.py")
+OFFICIALS = {"borgmester@haderslev.example.org", "byraad@haderslev.example.org",
+             "council@jeonnam.example.org", "members@assembly.example.org"}
+
+
+class SmtpServer:
+    def __init__(self, directory, port=0, extra=()):
+        self.dir = directory
+        os.makedirs(directory, exist_ok=True)
+        args = ["/usr/bin/python3", SMTP_SERVER, "--dir", directory, "--port", str(port), *extra]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.match(r"PORT (\d+)", line)
+        if not m:
+            raise RuntimeError("smtp_server.py did not start: " + line)
+        self.port = int(m.group(1))
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+
+    def messages(self):
+        """Every message received so far: (envelope, parsed message), in arrival order."""
+        out = []
+        for meta in sorted(glob.glob(os.path.join(self.dir, "*.json")),
+                           key=lambda p: int(os.path.basename(p).split(".")[0])):
+            with open(meta) as f:
+                envelope = json.load(f)
+            with open(meta[:-5] + ".eml", "rb") as f:
+                out.append((envelope, email.message_from_bytes(f.read(), policy=email.policy.default)))
+        return out
+
+
+def wait_for(predicate, timeout=30.0, what="a condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.05)  # polling a directory another process writes; bounded by the deadline
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def text_of(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+class EmailFlowTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="twinning-email-")
+        self.smtp = SmtpServer(os.path.join(self.tmp, "mail"))
+        config = os.path.join(self.tmp, "twinning.yaml")
+        with open(config, "w") as f:
+            f.write(f"mail:\n  transport_url: smtp://127.0.0.1:{self.smtp.port}\n  poll_interval_ms: 100\n"
+                    "  retry_base_s: 1\n  retry_max_interval_s: 1\n")
+        self.server = Server(os.path.join(self.tmp, "data"), config=config).start()
+
+    def tearDown(self):
+        self.server.kill(signal.SIGTERM)
+        self.smtp.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def post(self, lang, **fields):
+        body = dict(name="Søren Ærø", email="soren@example.net", country="DK",
+                    idempotency_key="email-key-" + str(time.monotonic_ns()), copy_to_me="yes")
+        body.update(fields)
+        return self.server.request("POST", f"/{CAMPAIGN}/{lang}/email", body=json.dumps(body), headers=JSON_HEADERS)
+
+    def confirmation_link(self, to):
+        def find():
+            for envelope, msg in self.smtp.messages():
+                if envelope["rcpt_tos"] == [to]:
+                    m = re.search(r"http://127\.0\.0\.1:\d+(/confirm/[A-Za-z0-9_-]+)", text_of(msg))
+                    if m:
+                        return msg, m.group(1)
+            return None
+        return wait_for(find, what="the confirmation mail")
+
+    def test_confirmed_messages_arrive_once_each_correctly_encoded(self):
+        status, _, body = self.post("da", note="Jeg har selv besøgt Naju.")
+        self.assertEqual(status, 202, body)
+        answer = json.loads(body)
+        self.assertTrue(answer["confirmation_mailed"])
+        self.assertEqual(answer["status"], "pending")
+
+        confirmation, link = self.confirmation_link("soren@example.net")
+        self.assertIn("Bekræft", confirmation["Subject"])
+        # Nothing has reached an official before the link is opened.
+        time.sleep(0.5)  # give a wrong implementation the time to send early
+        rcpts = {r for envelope, _ in self.smtp.messages() for r in envelope["rcpt_tos"]}
+        self.assertFalse(rcpts & OFFICIALS, rcpts)
+
+        status, _, page = self.server.request("GET", link)
+        self.assertEqual(status, 200)
+        self.assertIn('lang="da"', page.decode())
+
+        def delivered():
+            seen = [r for envelope, _ in self.smtp.messages() for r in envelope["rcpt_tos"]]
+            return seen if OFFICIALS <= set(seen) and "soren@example.net" in seen[1:] else None
+        seen = wait_for(delivered, what="the officials' messages")
+        for address in OFFICIALS:
+            self.assertEqual(seen.count(address), 1, f"{address} got {seen.count(address)} copies")
+
+        messages = {tuple(envelope["rcpt_tos"]): msg for envelope, msg in self.smtp.messages()}
+        mayor = next(msg for rcpts, msg in messages.items() if "borgmester@haderslev.example.org" in rcpts)
+        self.assertEqual(mayor["From"].addresses[0].display_name, "Søren Ærø")
+        self.assertEqual(mayor["Reply-To"].addresses[0].addr_spec, "soren@example.net")
+        self.assertEqual(mayor["To"].addresses[0].addr_spec, "borgmester@haderslev.example.org")
+        cc = {a.addr_spec for a in mayor["Cc"].addresses}
+        self.assertEqual(cc, {"council@jeonnam.example.org", "members@assembly.example.org"})
+        self.assertEqual(mayor["Content-Language"], "da")
+        self.assertTrue(mayor["Subject"].startswith("Til borgmester Mads Skau"))
+        text = text_of(mayor)
+        self.assertTrue(text.startswith("Kære borgmester Mads Skau"), text[:80])
+        self.assertIn("Jeg har selv besøgt Naju.", text)
+        self.assertIn("Søren Ærø", text)
+        # Headers with Danish letters are encoded words on the wire, never raw bytes.
+        with open(glob.glob(os.path.join(self.smtp.dir, "*.eml"))[1], "rb") as f:
+            raw = f.read()
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        self.assertTrue(all(b < 128 for b in head), "raw 8-bit bytes in the header")
+        self.assertTrue(all(len(line) <= 78 for line in head.split(b"\r\n")))
+
+        status, _, _ = self.server.request("GET", link)  # the link again
+        self.assertEqual(status, 200)
+        time.sleep(0.5)
+        again = [r for envelope, _ in self.smtp.messages() for r in envelope["rcpt_tos"]]
+        self.assertEqual(sorted(again), sorted(seen), "opening the link twice sent something again")
+
+    def test_korean_supporter_gets_a_korean_confirmation(self):
+        status, _, body = self.post("ko", name="김민지", email="minji@example.net", country="KR")
+        self.assertEqual(status, 202, body)
+        confirmation, _ = self.confirmation_link("minji@example.net")
+        self.assertIn("확인", confirmation["Subject"])
+        self.assertEqual(confirmation["To"].addresses[0].display_name, "김민지")
+        self.assertIn("김민지님", text_of(confirmation))
+
+    def test_injection_attempts_are_refused_and_nothing_is_queued(self):
+        for field, value in [("name", "Eve\r\nBcc: victim@example.com"), ("subject", "Hi\r\nBcc: x@example.com"),
+                             ("email", "eve@example.com\r\nBcc: x@example.com")]:
+            with self.subTest(field=field):
+                status, _, body = self.post("en", **{field: value})
+                self.assertEqual(status, 400, body)
+                self.assertEqual(json.loads(body)["field"], field)
+        time.sleep(0.5)
+        self.assertEqual(self.smtp.messages(), [])
+
+    def test_one_confirmation_covers_the_visit(self):
+        first = json.loads(self.post("en", email="ana@example.net", name="Ana")[2])
+        second = json.loads(self.post("en", email="ana@example.net", name="Ana", note="And one more.")[2])
+        self.assertTrue(first["confirmation_mailed"])
+        self.assertFalse(second["confirmation_mailed"])
+        _, link = self.confirmation_link("ana@example.net")
+        self.server.request("GET", link)
+
+        def both():
+            seen = [r for envelope, _ in self.smtp.messages() for r in envelope["rcpt_tos"]]
+            return seen if seen.count("borgmester@haderslev.example.org") == 2 else None
+        wait_for(both, what="both actions' messages")
+
+
+class SmtpOutageTest(unittest.TestCase):
+    def test_server_down_then_up_delivers_everything_once(self):
+        tmp = tempfile.mkdtemp(prefix="twinning-outage-")
+        try:
+            smtp = SmtpServer(os.path.join(tmp, "mail"))
+            port = smtp.port
+            config = os.path.join(tmp, "twinning.yaml")
+            with open(config, "w") as f:
+                f.write(f"mail:\n  transport_url: smtp://127.0.0.1:{port}\n  poll_interval_ms: 100\n"
+                        "  retry_base_s: 1\n  retry_max_interval_s: 1\n")
+            server = Server(os.path.join(tmp, "data"), config=config).start()
+            try:
+                body = dict(name="Ana", email="ana@example.net", country="PT", idempotency_key="outage-key-000000001")
+                server.request("POST", f"/{CAMPAIGN}/en/email", body=json.dumps(body), headers=JSON_HEADERS)
+                link = wait_for(lambda: next((re.search(r"(/confirm/[A-Za-z0-9_-]+)", text_of(m)).group(1)
+                                              for _, m in smtp.messages()), None), what="the confirmation")
+                smtp.stop()
+                self.assertEqual(server.request("GET", link)[0], 200)
+                time.sleep(1.5)  # the worker tries, fails, backs off
+                smtp = SmtpServer(os.path.join(tmp, "mail"), port=port)
+
+                def delivered():
+                    seen = [r for envelope, _ in smtp.messages() for r in envelope["rcpt_tos"]]
+                    return seen if OFFICIALS <= set(seen) else None
+                seen = wait_for(delivered, timeout=60, what="delivery after the outage")
+                time.sleep(1)
+                seen = [r for envelope, _ in smtp.messages() for r in envelope["rcpt_tos"]]
+                for address in OFFICIALS:
+                    self.assertEqual(seen.count(address), 1)
+            finally:
+                server.kill(signal.SIGTERM)
+                smtp.stop()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class SpoolDemoTest(unittest.TestCase):
+    """With no mail server configured, mail stays on the machine and /demo/outbox shows it."""
+
+    def test_demo_outbox_shows_the_confirmation_link(self):
+        tmp = tempfile.mkdtemp(prefix="twinning-spool-")
+        try:
+            server = Server(os.path.join(tmp, "data")).start()
+            try:
+                body = dict(name="Ana", email="ana@example.net", country="PT", idempotency_key="spool-key-0000000001")
+                status, _, _ = server.request("POST", f"/{CAMPAIGN}/en/email", body=json.dumps(body), headers=JSON_HEADERS)
+                self.assertEqual(status, 202)
+
+                def link():
+                    page = server.request("GET", "/demo/outbox")[2].decode()
+                    m = re.search(r'href="http://127\.0\.0\.1:\d+(/confirm/[A-Za-z0-9_-]+)"', page)
+                    return m.group(1) if m else None
+                confirm = wait_for(link, what="the confirmation in the demo outbox")
+                self.assertEqual(server.request("GET", confirm)[0], 200)
+                wait_for(lambda: len(glob.glob(os.path.join(tmp, "data", "spool", "*.eml"))) >= 4,
+                         what="the spooled messages")
+            finally:
+                server.kill(signal.SIGTERM)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    unittest.main()
