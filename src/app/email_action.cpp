@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/utf8.hpp"
+#include "delivery/bounce.hpp"
 #include "mail/compose.hpp"
 #include "mail/message.hpp"
 #include "render/compose.hpp"
@@ -33,11 +34,6 @@ std::string random_token() {
   char out[sodium_base64_ENCODED_LEN(sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
   sodium_bin2base64(out, sizeof out, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   return out;
-}
-
-// The return path of one message (VERP): a bounce names the message it is about.
-std::string return_path(const std::string& message_id, const std::string& domain) {
-  return "bounces+" + message_id.substr(0, message_id.find('@')) + "@" + domain;
 }
 
 std::string fill(const std::string& tmpl, const render::Vars& vars) {
@@ -159,7 +155,9 @@ Result<PreparedEmailAction> prepare_email_action(const EmailActionInput& in, con
         m.recipient = rcpt.email;
         m.pacing_key = rcpt.email;
         m.message_id = e.message_id;
-        m.envelope_from = return_path(e.message_id, domain);
+        auto path = delivery::verp_return_path(e.message_id, domain);  // a bounce names its message
+        if (!path.ok()) return path.error();
+        m.envelope_from = std::move(path).value();
         m.payload = raw.value();
         out.action.messages.push_back(std::move(m));
       }
@@ -204,7 +202,9 @@ Result<PreparedEmailAction> prepare_email_action(const EmailActionInput& in, con
   request.mail.recipient = in.supporter.email;
   request.mail.pacing_key = in.supporter.email;
   request.mail.message_id = confirm.message_id;
-  request.mail.envelope_from = return_path(confirm.message_id, domain);
+  auto confirm_path = delivery::verp_return_path(confirm.message_id, domain);
+  if (!confirm_path.ok()) return confirm_path.error();
+  request.mail.envelope_from = std::move(confirm_path).value();
   request.mail.payload = std::move(raw).value();
   out.action.confirmation = std::move(request);
   return out;

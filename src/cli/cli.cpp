@@ -88,11 +88,19 @@ int run(int argc, char** argv) {
   auto* ob_list = outbox_cmd->add_subcommand("list", "messages, newest first (the default)");
   ob_list->add_option("--state", ob_state, "queued, sending, sent, failed, held or expired");
   ob_list->add_option("--limit", ob.limit, "how many (default 100)");
-  auto* ob_retry = outbox_cmd->add_subcommand("retry", "queue a failed or expired message again");
+  auto* ob_retry = outbox_cmd->add_subcommand("retry", "queue a failed message again (never an unconfirmed one)");
   ob_retry->add_option("ID", ob.id, "the message id (from `twinning outbox list`)")->required();
   auto* ob_pause = outbox_cmd->add_subcommand("pause", "stop all sending (kept in the store)");
   auto* ob_resume = outbox_cmd->add_subcommand("resume", "start sending again");
   auto* ob_flagged = outbox_cmd->add_subcommand("flagged", "addresses that bounced permanently");
+  // `twinning outbox pause --data DIR` as well as `twinning outbox --data DIR pause`.
+  for (auto* sub : {ob_list, ob_retry, ob_pause, ob_resume, ob_flagged}) sub->fallthrough();
+
+  std::string dkim_selector, dkim_domain, dkim_out;
+  auto* dkim_cmd = app.add_subcommand("dkim-keygen", "make a DKIM key and print the DNS record to publish");
+  dkim_cmd->add_option("--selector", dkim_selector, "the DKIM selector (e.g. twinning2026)")->required();
+  dkim_cmd->add_option("--domain", dkim_domain, "the signing domain (the sender's)")->required();
+  dkim_cmd->add_option("--out", dkim_out, "where to write the private key (PEM)")->required();
 
   std::string bounce_recipient;
   auto* bounce_cmd = app.add_subcommand("bounce", "read a delivery-status notification on standard input");
@@ -115,6 +123,7 @@ int run(int argc, char** argv) {
   if (check_cmd->parsed()) return check(check_dirs, settings.value(), std::cout);
   if (preview_cmd->parsed()) return preview(pv, settings.value(), std::cout, std::cerr);
   if (backup_cmd->parsed()) return backup(backup_file, settings.value(), std::cout, std::cerr);
+  if (dkim_cmd->parsed()) return dkim_keygen(dkim_selector, dkim_domain, dkim_out, std::cout, std::cerr);
   if (deliver_cmd->parsed()) return deliver(deliver_once, settings.value(), std::cout, std::cerr);
   if (bounce_cmd->parsed()) return bounce(bounce_recipient, settings.value(), std::cin, std::cout, std::cerr);
   if (outbox_cmd->parsed()) {
