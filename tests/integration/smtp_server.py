@@ -12,6 +12,7 @@ output once it accepts connections, and runs until SIGTERM or SIGINT.
   --data-reply REPLY   answer REPLY at the end of DATA instead of accepting
   --fail-count N       answer the reply above only to the first N commands, then accept (0: always)
   --port P             listen on P instead of a free port (to start again on the same port)
+  --accept-delay-ms N  after saving a message, wait N ms before answering 250 (crash tests)
 
 Run it with /usr/bin/python3: aiosmtpd is importable by Debian's interpreter only.
 """
@@ -32,6 +33,7 @@ class Handler:
         self.dir = args.dir
         self.rcpt_reply = args.rcpt_reply
         self.data_reply = args.data_reply
+        self.accept_delay = args.accept_delay_ms / 1000.0
         self.fail_count = args.fail_count
         self.rcpt_failures = 0
         self.data_failures = 0
@@ -64,6 +66,9 @@ class Handler:
                 with open(base + suffix + ".tmp", "wb") as f:
                     f.write(data)
                 os.rename(base + suffix + ".tmp", base + suffix)
+        if self.accept_delay:
+            # Saved, but the client has not heard "250" yet: a client killed now cannot know.
+            await asyncio.sleep(self.accept_delay)
         return "250 2.0.0 Message accepted for delivery"
 
 
@@ -109,6 +114,7 @@ if __name__ == "__main__":
     parser.add_argument("--data-reply")
     parser.add_argument("--fail-count", type=int, default=0)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--accept-delay-ms", type=int, default=0)
     args = parser.parse_args()
     if args.dir and not os.path.isdir(args.dir):
         sys.exit("smtp_server.py: --dir %s is not a directory" % args.dir)

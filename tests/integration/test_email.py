@@ -216,6 +216,60 @@ class SmtpOutageTest(unittest.TestCase):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+class WorkerKilledTest(unittest.TestCase):
+    """SIGKILL while messages are being sent: nothing is lost, and the only message that can arrive
+    twice is the one in flight at the kill (docs/decisions/0004-outbox-delivery.md)."""
+
+    def test_sigkill_mid_batch_loses_nothing(self):
+        tmp = tempfile.mkdtemp(prefix="twinning-killed-")
+        try:
+            smtp = SmtpServer(os.path.join(tmp, "mail"), extra=["--accept-delay-ms", "300"])
+            config = os.path.join(tmp, "twinning.yaml")
+            with open(config, "w") as f:
+                f.write(f"mail:\n  transport_url: smtp://127.0.0.1:{smtp.port}\n  poll_interval_ms: 100\n")
+            data = os.path.join(tmp, "data")
+            server = Server(data, config=config).start()
+            supporters = [f"s{i}@example.net" for i in range(3)]
+            for i, address in enumerate(supporters):
+                body = dict(name=f"Supporter {i}", email=address, country="DK",
+                            idempotency_key=f"killed-key-00000000{i}")
+                status, _, answer = server.request("POST", f"/{CAMPAIGN}/en/email", body=json.dumps(body),
+                                                   headers=JSON_HEADERS)
+                self.assertEqual(status, 202, answer)
+            links = wait_for(lambda: (lambda found: found if len(found) == 3 else None)(
+                [re.search(r"(/confirm/[A-Za-z0-9_-]+)", text_of(m)).group(1) for _, m in smtp.messages()]),
+                what="three confirmations")
+            for link in links:
+                self.assertEqual(server.request("GET", link)[0], 200)
+            # 12 official messages at 300 ms each: kill the server while they are going out.
+            wait_for(lambda: len(smtp.messages()) >= 3 + 4, what="some deliveries")
+            server.kill(signal.SIGKILL)
+            received_at_kill = len(smtp.messages())
+            self.assertLess(received_at_kill, 3 + 12, "the kill came too late to test anything")
+
+            server = Server(data, config=config).start()
+            try:
+                def all_there():
+                    pairs = [(m["Reply-To"].addresses[0].addr_spec if m["Reply-To"] else None, r)
+                             for envelope, m in smtp.messages() for r in envelope["rcpt_tos"]]
+                    return pairs if len([p for p in pairs if p[1] in OFFICIALS]) >= 12 else None
+                wait_for(all_there, timeout=60, what="every message after the restart")
+                time.sleep(1)
+                pairs = [(m["Reply-To"].addresses[0].addr_spec if m["Reply-To"] else None, r)
+                         for envelope, m in smtp.messages() for r in envelope["rcpt_tos"]]
+                official = [p for p in pairs if p[1] in OFFICIALS]
+                for supporter in supporters:
+                    for address in OFFICIALS:
+                        self.assertGreaterEqual(official.count((supporter, address)), 1, (supporter, address))
+                # At most the one message in flight at the kill arrives twice.
+                self.assertLessEqual(len(official) - 12, 1, official)
+            finally:
+                server.kill(signal.SIGTERM)
+                smtp.stop()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 class SpoolDemoTest(unittest.TestCase):
     """With no mail server configured, mail stays on the machine and /demo/outbox shows it."""
 
