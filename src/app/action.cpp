@@ -1,14 +1,13 @@
 #include "app/action.hpp"
 
 #include <nlohmann/json.hpp>
-#include <sodium.h>
-#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cctype>
 #include <set>
 
 #include "campaign/validators.hpp"
+#include "common/digest.hpp"
 #include "common/utf8.hpp"
 
 namespace twinning::app {
@@ -21,10 +20,6 @@ std::string trim(std::string_view s) {
   if (b == std::string_view::npos) return {};
   auto e = s.find_last_not_of(ws);
   return std::string(s.substr(b, e - b + 1));
-}
-
-std::size_t code_points(const std::string& s) {
-  return static_cast<std::size_t>(icu::UnicodeString::fromUTF8(s).countChar32());
 }
 
 bool valid_key(const std::string& k) {
@@ -43,14 +38,6 @@ bool parse_flag(const std::string& v, bool& out) {
     return true;
   }
   return false;
-}
-
-std::string hex_digest(std::string_view data) {
-  unsigned char hash[32];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(data.data()), data.size(), nullptr, 0);
-  char hex[sizeof hash * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  return hex;
 }
 
 std::string lower_ascii(std::string s) {
@@ -214,13 +201,13 @@ store::NewAction to_record(const ActionInput& in, const domain::Campaign& campai
                               a.supporter_name + sep + lower_ascii(a.supporter_email) + sep + a.supporter_phone + sep +
                               (a.consent.this_campaign ? "1" : "0") + (a.consent.other_campaigns ? "1" : "0") +
                               (a.consent.public_listing ? "1" : "0") + sep + std::string(extra_content);
-  a.request_hash = hex_digest(content);
+  a.request_hash = blake2b_hex(content);
   if (!in.idempotency_key.empty()) {
     a.idempotency_key = "k:" + in.idempotency_key;
   } else {
     const auto day = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
     // Same content on the same UTC day is the same action; anything changed is a new one.
-    a.idempotency_key = "d:" + hex_digest(a.request_hash + sep + std::to_string(day));
+    a.idempotency_key = "d:" + blake2b_hex(a.request_hash + sep + std::to_string(day));
   }
   return a;
 }

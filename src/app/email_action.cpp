@@ -1,10 +1,10 @@
 #include "app/email_action.hpp"
 
 #include <sodium.h>
-#include <unicode/unistr.h>
 
 #include <set>
 
+#include "common/digest.hpp"
 #include "common/utf8.hpp"
 #include "delivery/bounce.hpp"
 #include "mail/compose.hpp"
@@ -15,10 +15,6 @@
 namespace twinning::app {
 
 namespace {
-
-std::size_t code_points(const std::string& s) {
-  return static_cast<std::size_t>(icu::UnicodeString::fromUTF8(s).countChar32());
-}
 
 // Browsers send textarea lines with CRLF; the page shows LF. Compare and store them as LF.
 std::string lf(const std::string& s) { return normalize_newlines(s); }
@@ -47,13 +43,7 @@ std::string confirmation_link(const std::string& base_url, const std::string& to
   return base_url + "/confirm/" + token;
 }
 
-std::string token_hash(std::string_view token) {
-  unsigned char hash[32];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
-  char hex[sizeof hash * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  return hex;
-}
+std::string token_hash(std::string_view token) { return blake2b_hex(token); }
 
 Result<EmailActionInput> parse_email_action(const Fields& fields, const domain::Campaign& campaign,
                                             const std::string& shown_subject, const std::string& shown_body,

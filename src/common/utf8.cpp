@@ -1,5 +1,7 @@
 #include "common/utf8.hpp"
 
+#include <algorithm>
+
 namespace twinning {
 
 bool is_valid_utf8(std::string_view text) {
@@ -76,6 +78,13 @@ std::string normalize_newlines(std::string_view text) {
     }
   }
   return out;
+}
+
+std::size_t code_points(std::string_view text) {
+  // Every code point has exactly one byte that is not a continuation byte (10xxxxxx).
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
 }
 
 }  // namespace twinning

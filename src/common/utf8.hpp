@@ -19,5 +19,7 @@ bool has_control_chars(std::string_view text, bool allow_newlines);
 
 // CRLF and lone CR become LF, so text typed on any system compares and renders the same way.
 std::string normalize_newlines(std::string_view text);
+// How many Unicode code points valid UTF-8 text holds (what people count as its length).
+std::size_t code_points(std::string_view text);
 
 }  // namespace twinning

@@ -1,6 +1,7 @@
 #include "render/encode.hpp"
 
-#include <sodium.h>
+#include "common/digest.hpp"
+
 #include <zlib.h>
 
 #include <stdexcept>
@@ -26,12 +27,6 @@ std::string gzip(std::string_view data) {
   return out;
 }
 
-std::string strong_etag(std::string_view data) {
-  unsigned char hash[16];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(data.data()), data.size(), nullptr, 0);
-  char hex[sizeof hash * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  return "\"" + std::string(hex) + "\"";
-}
+std::string strong_etag(std::string_view data) { return "\"" + blake2b_hex(data, 16) + "\""; }
 
 }  // namespace twinning::render

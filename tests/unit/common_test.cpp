@@ -335,3 +335,28 @@ TEST(BaseUrl, FromListenOrPublicUrl) {
 
 }  // namespace
 }  // namespace twinning
+
+#include "common/digest.hpp"
+
+namespace twinning {
+namespace {
+
+TEST(Digest, Blake2bHexHasTheAskedLength) {
+  EXPECT_EQ(blake2b_hex("abc").size(), 64u);
+  EXPECT_EQ(blake2b_hex("abc", 16).size(), 32u);
+  EXPECT_EQ(blake2b_hex("abc"), blake2b_hex("abc"));
+  EXPECT_NE(blake2b_hex("abc"), blake2b_hex("abd"));
+  // The libsodium test vector for BLAKE2b-512 of the empty string begins with 786a02f7.
+  EXPECT_EQ(blake2b_hex("", 64).substr(0, 8), "786a02f7");
+}
+
+TEST(Utf8, CodePointsCountCharactersNotBytes) {
+  EXPECT_EQ(code_points(""), 0u);
+  EXPECT_EQ(code_points("abc"), 3u);
+  EXPECT_EQ(code_points("æøå"), 3u);
+  EXPECT_EQ(code_points("나주시"), 3u);
+  EXPECT_EQ(code_points("🐾"), 1u);
+}
+
+}  // namespace
+}  // namespace twinning

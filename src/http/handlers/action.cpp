@@ -7,43 +7,6 @@
 
 namespace twinning::http::handlers {
 
-namespace {
-
-// The supporter's values, kept so the page can show the form again as it was sent.
-render::FormState form_state(const app::Fields& fields, const std::vector<app::FieldError>& problems,
-                             const i18n::Catalog& t) {
-  render::FormState state;
-  for (const auto& [k, v] : fields) state.values[k] = v;
-  for (const auto& p : problems) state.errors.emplace_back(p.field, t.get("error.field." + p.code));
-  return state;
-}
-
-void answer_invalid(app::App& app, Request& req, const app::CampaignEntry& entry, const std::string& lang,
-                    const app::Fields& fields, const std::vector<app::FieldError>& problems, const Respond& respond) {
-  auto site = app.site();
-  const auto& t = site->catalogs().get(lang);
-  if (wants_json(req)) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& p : problems) {
-      list.push_back({{"field", p.field}, {"message", p.message}, {"text", t.get("error.field." + p.code)}});
-    }
-    nlohmann::json body = {{"error", "bad_request"},
-                           {"field", problems.front().field},
-                           {"message", t.get("error.field." + problems.front().code)},
-                           {"problems", list}};
-    return respond(json_response(400, body.dump()));
-  }
-  auto html = site->pages().campaign(entry.campaign, site->catalogs(), lang, site->base_url(), false,
-                                     form_state(fields, problems, t));
-  if (!html.ok()) return respond(render_error(app, &req, html.error()));
-  Response res = Response::text(400, std::move(html).value(), "text/html; charset=utf-8");
-  res.set_header("Content-Language", lang);
-  res.set_header("Cache-Control", "no-store");
-  respond(std::move(res));
-}
-
-}  // namespace
-
 void add_action_routes(Router& router, app::App& app) {
   router.add("POST", "/{campaign}/{lang}/action", [&app](Request& req, Respond respond) {
     auto site = app.site();
@@ -65,7 +28,7 @@ void add_action_routes(Router& router, app::App& app) {
     auto input = app::parse_action(fields.value(), entry->campaign, problems);
     if (!input.ok()) {
       if (problems.empty()) return respond(render_error(app, &req, input.error()));
-      return answer_invalid(app, req, *entry, lang, fields.value(), problems, respond);
+      return answer_invalid(app, req, *entry, lang, "action", fields.value(), problems, respond);
     }
 
     const bool json = wants_json(req);

@@ -25,33 +25,6 @@ Response page(app::App& app, unsigned status, const std::string& lang, const ren
   return res;
 }
 
-void answer_invalid(app::App& app, Request& req, const app::CampaignEntry& entry, const std::string& lang,
-                    const app::Fields& fields, const std::vector<app::FieldError>& problems, const Respond& respond) {
-  auto site = app.site();
-  const auto& t = site->catalogs().get(lang);
-  if (wants_json(req)) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& p : problems) {
-      list.push_back({{"field", p.field}, {"message", p.message}, {"text", t.get("error.field." + p.code)}});
-    }
-    return respond(json_response(400, nlohmann::json{{"error", "bad_request"},
-                                                     {"field", problems.front().field},
-                                                     {"message", t.get("error.field." + problems.front().code)},
-                                                     {"problems", list}}
-                                          .dump()));
-  }
-  render::FormState state;
-  state.form = "email";
-  for (const auto& [k, v] : fields) state.values[k] = v;
-  for (const auto& p : problems) state.errors.emplace_back(p.field, t.get("error.field." + p.code));
-  auto html = site->pages().campaign(entry.campaign, site->catalogs(), lang, site->base_url(), false, state);
-  if (!html.ok()) return respond(render_error(app, &req, html.error()));
-  Response res = Response::text(400, std::move(html).value(), "text/html; charset=utf-8");
-  res.set_header("Content-Language", lang);
-  res.set_header("Cache-Control", "no-store");
-  respond(std::move(res));
-}
-
 }  // namespace
 
 void add_email_routes(Router& router, app::App& app) {
@@ -76,7 +49,7 @@ void add_email_routes(Router& router, app::App& app) {
     auto input = app::parse_email_action(fields.value(), entry->campaign, shown_subject, shown_body, problems);
     if (!input.ok()) {
       if (problems.empty()) return respond(render_error(app, &req, input.error()));
-      return answer_invalid(app, req, *entry, lang, fields.value(), problems, respond);
+      return answer_invalid(app, req, *entry, lang, "email", fields.value(), problems, respond);
     }
     const auto& t = site->catalogs().get(lang);
     auto prepared = app::prepare_email_action(input.value(), entry->campaign, lang, site->base_url(), t,

@@ -1,6 +1,7 @@
 #pragma once
 // The routes of twinning and their handlers. Each handler turns a request into a call and the
 // result into a response; the rules live in src/app and src/domain.
+#include "app/action.hpp"
 #include "app/app.hpp"
 #include "common/result.hpp"
 #include "http/message.hpp"
@@ -29,6 +30,12 @@ std::string recorded_text(const app::CampaignEntry& entry, const std::string& la
 
 // The fields of a form POST, form-encoded or JSON (415 for anything else).
 Result<std::vector<std::pair<std::string, std::string>>> parse_action_body(app::App& app, const Request& req);
+
+// Answers a form whose fields have problems: JSON listing them, or the campaign page again with
+// the values kept and each error beside its field (`form` is "action" or "email").
+void answer_invalid(app::App& app, const Request& req, const app::CampaignEntry& entry, const std::string& lang,
+                    const std::string& form, const std::vector<std::pair<std::string, std::string>>& fields,
+                    const std::vector<app::FieldError>& problems, const Respond& respond);
 
 void add_page_routes(Router& router, app::App& app);
 void add_action_routes(Router& router, app::App& app);

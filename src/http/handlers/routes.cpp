@@ -109,6 +109,35 @@ std::string recorded_text(const app::CampaignEntry& entry, const std::string& la
   return r.ok() ? r.value() : t.get("thanks.recorded");
 }
 
+void answer_invalid(app::App& app, const Request& req, const app::CampaignEntry& entry, const std::string& lang,
+                    const std::string& form, const app::Fields& fields, const std::vector<app::FieldError>& problems,
+                    const Respond& respond) {
+  auto site = app.site();
+  const auto& t = site->catalogs().get(lang);
+  if (wants_json(req)) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : problems) {
+      list.push_back({{"field", p.field}, {"message", p.message}, {"text", t.get("error.field." + p.code)}});
+    }
+    nlohmann::json body = {{"error", "bad_request"},
+                           {"field", problems.front().field},
+                           {"message", t.get("error.field." + problems.front().code)},
+                           {"problems", list}};
+    return respond(json_response(400, body.dump()));
+  }
+  // The page again, with the supporter's values kept and each error beside its field.
+  render::FormState state;
+  state.form = form;
+  for (const auto& [k, v] : fields) state.values[k] = v;
+  for (const auto& p : problems) state.errors.emplace_back(p.field, t.get("error.field." + p.code));
+  auto html = site->pages().campaign(entry.campaign, site->catalogs(), lang, site->base_url(), false, state);
+  if (!html.ok()) return respond(render_error(app, &req, html.error()));
+  Response res = Response::text(400, std::move(html).value(), "text/html; charset=utf-8");
+  res.set_header("Content-Language", lang);
+  res.set_header("Cache-Control", "no-store");
+  respond(std::move(res));
+}
+
 Response render_error(app::App& app, const Request* req, const Error& error) {
   const unsigned status = http_status(error.kind);
   if (req != nullptr && wants_json(*req)) {
