@@ -32,11 +32,6 @@ std::string random_token() {
   return out;
 }
 
-std::string fill(const std::string& tmpl, const render::Vars& vars) {
-  auto r = render::render_text(tmpl, vars);
-  return r.ok() ? r.value() : tmpl;
-}
-
 }  // namespace
 
 std::string confirmation_link(const std::string& base_url, const std::string& token) {
@@ -167,7 +162,7 @@ Result<PreparedEmailAction> prepare_email_action(const EmailActionInput& in, con
   const auto hours = std::chrono::duration_cast<std::chrono::hours>(mail.confirmation_ttl).count();
   std::string campaign_title = campaign.id;
   if (const auto* t = campaign.text(lang, "page.title")) {
-    campaign_title = fill(*t, render::campaign_vars(campaign, lang, page_url));
+    campaign_title = render::fill(*t, render::campaign_vars(campaign, lang, page_url));
   }
   const render::Vars vars{{"name", in.supporter.name},
                           {"campaign", campaign_title},
@@ -177,8 +172,8 @@ Result<PreparedEmailAction> prepare_email_action(const EmailActionInput& in, con
   mail::Email confirm;
   confirm.from = {campaign_title, campaign.email.sender};
   confirm.to = {{in.supporter.name, in.supporter.email}};
-  confirm.subject = fill(words.get("confirm.mail.subject"), vars);
-  confirm.text = fill(words.get("confirm.mail.body"), vars);
+  confirm.subject = render::fill(words.get("confirm.mail.subject"), vars);
+  confirm.text = render::fill(words.get("confirm.mail.body"), vars);
   confirm.language = lang;
   confirm.message_id = mail::new_message_id(mail::domain_of(campaign.email.sender));
   confirm.date = now;

@@ -75,11 +75,6 @@ mstch::data from_json(const nlohmann::json& j) {
   return mstch::data(false);
 }
 
-std::string fill(const std::string& tmpl, const std::string& name, const std::string& value) {
-  auto r = render_text(tmpl, Vars{{name, value}});
-  return r.ok() ? r.value() : tmpl;
-}
-
 class CampaignPage {
  public:
   CampaignPage(const domain::Campaign& c, const i18n::Catalogs& catalogs, const std::string& lang,
@@ -105,7 +100,7 @@ class CampaignPage {
     if (j.is_object()) {
       if (j.contains("lang") && j.contains("body") && j["lang"].is_string() && j["lang"] != lang_) {
         const std::string other = j["lang"];
-        j["in_language"] = fill(t_.get("channel.email.in_language"), "language", i18n::language_name(other, lang_));
+        j["in_language"] = fill(t_.get("channel.email.in_language"), Vars{{"language", i18n::language_name(other, lang_)}});
       }
       for (auto& [k, v] : j.items()) label_languages(v);
     } else if (j.is_array()) {
@@ -137,7 +132,7 @@ class CampaignPage {
         if (!j["letters"].empty()) j["main_letter"] = j["letters"][0];
         break;
       case domain::Channel::petition:
-        if (j["goal"].get<int>() > 0) j["goal_text"] = fill(t_.get("channel.petition.goal"), "goal", j["goal"].dump());
+        if (j["goal"].get<int>() > 0) j["goal_text"] = fill(t_.get("channel.petition.goal"), Vars{{"goal", j["goal"].dump()}});
         break;
       case domain::Channel::post: {
         std::string handles;

@@ -37,6 +37,11 @@ Result<std::string> render_text(const std::string& tmpl, const Vars& vars) {
   return out;
 }
 
+std::string fill(const std::string& tmpl, const Vars& vars) {
+  auto r = render_text(tmpl, vars);
+  return r.ok() ? r.value() : tmpl;
+}
+
 std::vector<std::string> paragraphs(std::string_view text) {
   std::vector<std::string> out;
   std::string current;

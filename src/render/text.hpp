@@ -18,6 +18,10 @@ using Vars = std::map<std::string, std::string>;
 // (check refuses such campaigns, so this only fails on a campaign not checked).
 Result<std::string> render_text(const std::string& tmpl, const Vars& vars);
 
+// The interface words' small templates ("Goal: {{goal}} signatures"): rendered with `vars`, or
+// the template itself when it does not parse (words are checked when the catalogs load).
+std::string fill(const std::string& tmpl, const Vars& vars);
+
 // Splits plain text into paragraphs at blank lines; single newlines stay inside a paragraph.
 std::vector<std::string> paragraphs(std::string_view text);
 

@@ -2,6 +2,8 @@
 // SMTP transport against a real SMTP server (tests/integration/smtp_server.py, aiosmtpd).
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include "support/temp_dir.hpp"
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -35,24 +37,7 @@ using store::TimePoint;
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "twinning-delivery-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 std::string read_all(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);

@@ -12,11 +12,6 @@ namespace twinning::http::handlers {
 
 namespace {
 
-std::string fill(const std::string& tmpl, const render::Vars& vars) {
-  auto r = render::render_text(tmpl, vars);
-  return r.ok() ? r.value() : tmpl;
-}
-
 Response page(app::App& app, unsigned status, const std::string& lang, const render::Notice& n) {
   auto site = app.site();
   Response res = Response::text(status, site->pages().notice(site->catalogs(), lang, n), "text/html; charset=utf-8");
@@ -70,7 +65,7 @@ void add_email_routes(Router& router, app::App& app) {
           const auto& words = site->catalogs().get(lang);
           const render::Vars vars{{"email", email}, {"hours", std::to_string(hours)}};
           const bool joined = !r.confirmation_mailed && !r.duplicate;
-          const std::string text = fill(words.get(joined ? "confirm.joined.text" : "confirm.pending.text"), vars);
+          const std::string text = render::fill(words.get(joined ? "confirm.joined.text" : "confirm.pending.text"), vars);
           if (json) {
             return respond(json_response(r.duplicate ? 200 : 202,
                                          nlohmann::json{{"action_id", r.action_id},
@@ -108,7 +103,7 @@ void add_email_routes(Router& router, app::App& app) {
       case store::ConfirmResult::Outcome::confirmed:
         app.wake_delivery();
         n.title = t.get("confirm.done.title");
-        n.paragraphs = {fill(t.get("confirm.done.text"), {{"count", std::to_string(r.messages)}})};
+        n.paragraphs = {render::fill(t.get("confirm.done.text"), {{"count", std::to_string(r.messages)}})};
         break;
       case store::ConfirmResult::Outcome::already_confirmed:
         n.title = t.get("confirm.already.title");

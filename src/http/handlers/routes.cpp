@@ -104,9 +104,8 @@ Response redirect(unsigned status, const std::string& location) {
 
 std::string recorded_text(const app::CampaignEntry& entry, const std::string& lang, const i18n::Catalog& t) {
   auto it = entry.titles.find(lang);
-  auto r = render::render_text(t.get("thanks.recorded"),
-                               {{"campaign", it == entry.titles.end() ? entry.campaign.id : it->second}});
-  return r.ok() ? r.value() : t.get("thanks.recorded");
+  return render::fill(t.get("thanks.recorded"),
+                      {{"campaign", it == entry.titles.end() ? entry.campaign.id : it->second}});
 }
 
 void answer_invalid(app::App& app, const Request& req, const app::CampaignEntry& entry, const std::string& lang,
