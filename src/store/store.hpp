@@ -145,6 +145,30 @@ struct StoreStats {
   std::uint64_t writes_queued = 0;  // other writes (confirm, claim_outbox, ...) waiting for the writer now
 };
 
+// Something a supporter did that is counted but not recorded as their action: opening the
+// prepared mail in their own mail program, a call's outcome, a share. Counted per day; nothing
+// personal is kept (see migrations/0003_events.sql).
+struct EventRecord {
+  std::string campaign;
+  std::string channel;   // email | call | share | ...
+  std::string target;    // a target id, or empty
+  std::string kind;      // what happened, e.g. own_mail.gmail, call.wrong_number
+  std::string language;  // the page language, or empty
+  std::string country;   // the supporter's country, or empty
+  TimePoint at{};        // zero: now
+};
+
+// Events summed over days, languages and countries.
+struct EventCount {
+  std::string channel, target, kind;
+  std::int64_t count = 0;
+};
+
+struct EventFilter {
+  std::string campaign;
+  std::optional<std::string> channel;
+};
+
 struct ActionFilter {
   std::optional<std::string> campaign;
   std::optional<std::string> channel;
@@ -171,6 +195,16 @@ class Store {
   virtual void record_action(NewAction action, Done done) = 0;
   // The same, waiting for the result (CLI and tests). Never call it from inside a `done`.
   Result<Recorded> record_action_sync(NewAction action);
+
+  // Counts an event without waiting: events queued while the writer is busy are summed and
+  // written together in one transaction, so a burst costs one commit. `done`, if given, runs on
+  // the writer's thread once the count is durable (or with the error); the same rules as for
+  // record_action's `done`. Refused at once (on the caller's thread) when a field is missing or too
+  // long (bad_request) or too many events are waiting (unavailable).
+  using EventDone = std::function<void(Result<void>)>;
+  virtual void record_event(EventRecord event, EventDone done = {}) = 0;
+  // Counts of `filter.campaign` (and channel, if set), by channel, target and kind.
+  virtual Result<std::vector<EventCount>> count_events(const EventFilter& filter) = 0;
 
   // Reads see what is committed, by this instance or any other process; callable from any thread
   // while the writer runs.
@@ -250,6 +284,7 @@ struct SqliteOptions {
   std::chrono::milliseconds busy_timeout{5000};  // how long a writer waits for another process
   std::size_t max_batch = 512;                   // most actions committed in one transaction
   std::size_t max_queue = 100000;                // queued actions before record_action refuses
+  std::size_t max_events_queue = 100000;         // events waiting before record_event refuses
   bool read_only = false;                        // for commands that only read
 };
 

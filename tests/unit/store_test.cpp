@@ -259,6 +259,7 @@ struct Results {
 struct OpenParams {
   std::size_t max_batch = 512;
   std::size_t max_queue = 100000;
+  std::size_t max_events_queue = 100000;
   bool read_only = false;
 };
 
@@ -276,6 +277,7 @@ Backend sqlite_backend() {
                    SqliteOptions options;
                    options.max_batch = p.max_batch;
                    options.max_queue = p.max_queue;
+                   options.max_events_queue = p.max_events_queue;
                    options.read_only = p.read_only;
                    return open_sqlite(dir, options);
                  }};
@@ -812,6 +814,150 @@ TEST_P(StoreSuite, InvalidOptionsAreRefused) {
   auto no_batch = GetParam().open(data_dir(), {.max_batch = 0});
   ASSERT_FALSE(no_batch.ok());
   EXPECT_EQ(no_batch.error().kind, ErrorKind::bad_request);
+}
+
+
+// --- event counts ---
+
+EventRecord event(std::string kind, std::string target = "haderslev-mayor", std::string channel = "call") {
+  return EventRecord{"naju-haderslev", std::move(channel), std::move(target), std::move(kind), "en", "US",
+                     at("2026-11-25T09:00:00Z")};
+}
+
+Result<void> record_event_sync(Store& store, EventRecord e) {
+  std::promise<Result<void>> done;
+  auto answer = done.get_future();
+  store.record_event(std::move(e), [&done](Result<void> r) { done.set_value(std::move(r)); });
+  return answer.get();
+}
+
+std::vector<EventCount> counts(Store& store, std::optional<std::string> channel = std::nullopt) {
+  auto rows = store.count_events({"naju-haderslev", std::move(channel)});
+  if (!rows.ok()) throw std::runtime_error("count_events failed: " + describe(rows.error()));
+  return rows.value();
+}
+
+TEST_P(StoreSuite, EventsAreSummedOverDaysLanguagesAndCountriesByChannelTargetAndKind) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto next_day = event("call.reached");
+  next_day.at = at("2026-11-26T23:59:59Z");
+  auto danish = event("call.reached");
+  danish.language = "da";
+  danish.country = "DK";
+  for (EventRecord e : {event("call.reached"), next_day, danish, event("call.wrong_number"),
+                        event("own_mail.gmail", "", "email")}) {
+    ASSERT_TRUE(record_event_sync(*store, e).ok());
+  }
+  auto all = counts(*store);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].channel, "call");
+  EXPECT_EQ(all[0].kind, "call.reached");
+  EXPECT_EQ(all[0].target, "haderslev-mayor");
+  EXPECT_EQ(all[0].count, 3);
+  EXPECT_EQ(all[1].kind, "call.wrong_number");
+  EXPECT_EQ(all[1].count, 1);
+  EXPECT_EQ(all[2].channel, "email");
+  EXPECT_EQ(all[2].target, "");
+  auto calls = counts(*store, "call");
+  EXPECT_EQ(calls.size(), 2u);
+  EXPECT_TRUE(counts(*store, "share").empty());
+  EXPECT_TRUE(store->count_events({"another-campaign", std::nullopt}).value().empty());
+}
+
+TEST_P(StoreSuite, EventsQueuedWhileTheWriterIsBusyCostOneTransaction) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::atomic<int> answered{0};
+  std::uint64_t before = 0;
+  {
+    WriterGate gate(*store);
+    before = store->stats().commits;  // the gate's action is committed; its callback holds the writer
+    for (int i = 0; i < 200; ++i) {
+      store->record_event(event(i % 2 == 0 ? "call.reached" : "call.no_answer"), [&answered](Result<void> r) {
+        if (!r.ok()) ADD_FAILURE() << describe(r.error());
+        ++answered;
+      });
+    }
+  }
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_EQ(answered.load(), 200);
+  EXPECT_EQ(store->stats().commits - before, 1u);
+  auto rows = counts(*store);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].count + rows[1].count, 200);
+}
+
+TEST_P(StoreSuite, EventCountsAreDurableAcrossReopening) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    store->record_event(event("call.voicemail"));  // no callback: fire and forget
+  }  // the destructor writes what is queued
+  auto again = open();
+  ASSERT_TRUE(again);
+  auto rows = counts(*again);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].count, 1);
+}
+
+TEST_P(StoreSuite, AnInvalidEventIsRefusedAtOnceNamingTheField) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto refused_field = [&](EventRecord e) -> std::string {
+    std::optional<Result<void>> answer;
+    store->record_event(std::move(e), [&answer](Result<void> r) { answer = std::move(r); });
+    // Refusals are answered on the caller's thread, before record_event returns.
+    if (!answer) return "(not answered at once)";
+    if (answer->ok()) return "(accepted)";
+    EXPECT_EQ(answer->error().kind, ErrorKind::bad_request);
+    return answer->error().field;
+  };
+  auto no_kind = event("");
+  EXPECT_EQ(refused_field(no_kind), "kind");
+  auto no_campaign = event("call.reached");
+  no_campaign.campaign.clear();
+  EXPECT_EQ(refused_field(no_campaign), "campaign");
+  auto long_target = event("call.reached", std::string(101, 'x'));
+  EXPECT_EQ(refused_field(long_target), "target");
+  auto just_long_enough = event("call.reached", std::string(100, 'x'));
+  EXPECT_TRUE(record_event_sync(*store, just_long_enough).ok());
+  auto far_future = event("call.reached");
+  far_future.at = TimePoint{std::chrono::seconds{300'000'000'000LL}};
+  EXPECT_EQ(refused_field(far_future), "at");
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_EQ(counts(*store).size(), 1u);
+}
+
+TEST_P(StoreSuite, TooManyWaitingEventsAreRefusedWithUnavailable) {
+  auto store = open({.max_events_queue = 2});
+  ASSERT_TRUE(store);
+  std::optional<Result<void>> third;
+  {
+    WriterGate gate(*store);
+    store->record_event(event("call.reached"));
+    store->record_event(event("call.reached"));
+    store->record_event(event("call.reached"), [&third](Result<void> r) { third = std::move(r); });
+    ASSERT_TRUE(third.has_value());
+    EXPECT_EQ(third->error().kind, ErrorKind::unavailable);
+  }
+  ASSERT_TRUE(store->flush().ok());
+  EXPECT_TRUE(record_event_sync(*store, event("call.reached")).ok());  // room again once written
+  EXPECT_EQ(counts(*store).at(0).count, 3);
+}
+
+TEST_P(StoreSuite, AReadOnlyStoreRefusesEventsButCountsThem) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(record_event_sync(*store, event("call.reached")).ok());
+  }
+  auto ro = open({.read_only = true});
+  ASSERT_TRUE(ro);
+  auto r = record_event_sync(*ro, event("call.reached"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::unavailable);
+  EXPECT_EQ(counts(*ro).at(0).count, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreSuite, ::testing::Values(sqlite_backend()),

@@ -225,53 +225,6 @@ Result<void> SqliteStore::insert_outbox(const OutboxMessage& m, std::optional<st
   return q.run();
 }
 
-template <typename T>
-Result<T> SqliteStore::write(std::function<Result<T>()> body) {
-  if (options_.read_only) return refused("the store is open read-only");
-  if (std::this_thread::get_id() == writer_.get_id()) {
-    return Error::make(ErrorKind::internal, "the store failed", {},
-                       "a store write was called from inside a record_action callback: it would wait for itself");
-  }
-  std::promise<Result<T>> promise;
-  auto future = promise.get_future();
-  auto job = [this, &body, &promise] {
-    // An exception must not end the writer thread and every write queued behind this one.
-    try {
-      promise.set_value(in_transaction<T>(body));
-    } catch (const std::exception& e) {
-      promise.set_value(Error::make(ErrorKind::internal, "the store failed", {}, e.what()));
-    } catch (...) {
-      promise.set_value(Error::make(ErrorKind::internal, "the store failed", {}, "a non-standard exception"));
-    }
-  };
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) return refused("the store is closing");
-    queue_.push_back(Work{std::nullopt, std::move(job)});
-    ++enqueued_;
-  }
-  work_cv_.notify_one();
-  return future.get();
-}
-
-template <typename T>
-Result<T> SqliteStore::in_transaction(const std::function<Result<T>()>& body) {
-  sqlite3* db = write_db_.get();
-  if (auto r = w_.begin.use().run(); !r.ok()) return r.error();
-  Result<T> result = body();
-  if (!result.ok()) {
-    // SQLite rolls back by itself on some errors (IOERR, FULL, NOMEM); otherwise we must.
-    if (sqlite3_get_autocommit(db) == 0) (void)w_.rollback.use().run();
-    return result;
-  }
-  if (auto r = w_.commit.use().run(); !r.ok()) {
-    if (sqlite3_get_autocommit(db) == 0) (void)w_.rollback.use().run();
-    return r.error();
-  }
-  ++commits_;
-  return result;
-}
-
 Error SqliteStore::not_changed(std::int64_t id, std::string_view expected) {
   auto q = w_.state_of.use();
   const std::string which = "outbox message " + std::to_string(id);

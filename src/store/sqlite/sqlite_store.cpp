@@ -183,7 +183,8 @@ Result<void> SqliteStore::prepare_writes() {
        "INSERT INTO idempotency_keys (key, request_hash, action_id, created_at) VALUES (?1, ?2, ?3, ?4)"},
   };
   if (auto r = prepare_all(db, entries); !r.ok()) return r;
-  return prepare_outbox_writes();
+  if (auto r = prepare_outbox_writes(); !r.ok()) return r;
+  return prepare_event_writes();
 }
 
 Result<void> SqliteStore::prepare_reads() {
@@ -204,7 +205,8 @@ Result<void> SqliteStore::prepare_reads() {
        "FROM consents WHERE supporter_id = ?1 ORDER BY action_id, scope"},
   };
   if (auto r = prepare_all(db, entries); !r.ok()) return r;
-  return prepare_outbox_reads();
+  if (auto r = prepare_outbox_reads(); !r.ok()) return r;
+  return prepare_event_reads();
 }
 
 void SqliteStore::record_action(NewAction action, Done done) {
@@ -544,8 +546,8 @@ namespace twinning::store {
 std::filesystem::path sqlite_file(const std::filesystem::path& data_dir) { return data_dir / "twinning.db"; }
 
 Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& data_dir, SqliteOptions options) {
-  if (options.max_batch == 0 || options.max_queue == 0) {
-    return Error::make(ErrorKind::bad_request, "the store's max_batch and max_queue must be at least 1");
+  if (options.max_batch == 0 || options.max_queue == 0 || options.max_events_queue == 0) {
+    return Error::make(ErrorKind::bad_request, "the store's max_batch, max_queue and max_events_queue must be at least 1");
   }
   const auto file = sqlite_file(data_dir);
   std::error_code ec;

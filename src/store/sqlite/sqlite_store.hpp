@@ -9,13 +9,16 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <exception>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -99,6 +102,9 @@ class SqliteStore final : public Store {
   Result<bool> outbox_paused() override;
   Result<std::vector<FlaggedContact>> flagged_contacts() override;
 
+  void record_event(EventRecord event, EventDone done) override;
+  Result<std::vector<EventCount>> count_events(const EventFilter& filter) override;
+
  private:
   struct Pending {
     NewAction action;
@@ -112,6 +118,11 @@ class SqliteStore final : public Store {
     std::function<void()> job;
   };
 
+  struct PendingEvent {
+    EventRecord event;
+    EventDone done;
+  };
+
   struct WriteStatements {
     Statement begin, commit, rollback, savepoint, release, rollback_to;
     Statement find_key, upsert_supporter, insert_action, insert_consent, insert_key;
@@ -120,11 +131,13 @@ class SqliteStore final : public Store {
     Statement expire_held_all, expire_actions_all;
     Statement paused, due, pacing_count, claim_one;
     Statement mark_sent, mark_retry, mark_failed, flag, requeue_sending, state_of, requeue_one, set_paused;
+    Statement add_event;
   };
   struct ReadStatements {
     Statement list_all, list_campaign, list_channel, list_campaign_channel;
     Statement count, find_supporter, consents;
     Statement list_outbox_all, list_outbox_state, outbox_by_message_id, outbox_paused, flagged;
+    Statement count_events_campaign, count_events_channel;
   };
 
   Result<void> prepare_writes();
@@ -132,6 +145,11 @@ class SqliteStore final : public Store {
   // The statements of confirmations and the outbox (outbox.cpp).
   Result<void> prepare_outbox_writes();
   Result<void> prepare_outbox_reads();
+  // The statements of event counts (events.cpp).
+  Result<void> prepare_event_writes();
+  Result<void> prepare_event_reads();
+  // The writer's job: sums the events waiting and writes them in one transaction.
+  void write_pending_events();
   void run_writer();
   std::vector<Result<Recorded>> write_batch(std::vector<Pending>& batch);
   Result<Recorded> write_one(const NewAction& a);
@@ -176,6 +194,8 @@ class SqliteStore final : public Store {
   std::deque<Work> queue_;
   std::size_t queued_actions_ = 0;  // the actions in queue_ (jobs are not bounded by max_queue)
   bool stopping_ = false;
+  // Events waiting for the writer; a job to write them is queued when the first one arrives.
+  std::vector<PendingEvent> pending_events_;
   std::uint64_t enqueued_ = 0;  // work ever queued
   std::uint64_t finished_ = 0;  // work finished: a job run, or an action whose `done` has returned
 
@@ -183,5 +203,52 @@ class SqliteStore final : public Store {
 
   std::thread writer_;
 };
+
+template <typename T>
+Result<T> SqliteStore::write(std::function<Result<T>()> body) {
+  if (options_.read_only) return refused("the store is open read-only");
+  if (std::this_thread::get_id() == writer_.get_id()) {
+    return Error::make(ErrorKind::internal, "the store failed", {},
+                       "a store write was called from inside a record_action callback: it would wait for itself");
+  }
+  std::promise<Result<T>> promise;
+  auto future = promise.get_future();
+  auto job = [this, &body, &promise] {
+    // An exception must not end the writer thread and every write queued behind this one.
+    try {
+      promise.set_value(in_transaction<T>(body));
+    } catch (const std::exception& e) {
+      promise.set_value(Error::make(ErrorKind::internal, "the store failed", {}, e.what()));
+    } catch (...) {
+      promise.set_value(Error::make(ErrorKind::internal, "the store failed", {}, "a non-standard exception"));
+    }
+  };
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return refused("the store is closing");
+    queue_.push_back(Work{std::nullopt, std::move(job)});
+    ++enqueued_;
+  }
+  work_cv_.notify_one();
+  return future.get();
+}
+
+template <typename T>
+Result<T> SqliteStore::in_transaction(const std::function<Result<T>()>& body) {
+  sqlite3* db = write_db_.get();
+  if (auto r = w_.begin.use().run(); !r.ok()) return r.error();
+  Result<T> result = body();
+  if (!result.ok()) {
+    // SQLite rolls back by itself on some errors (IOERR, FULL, NOMEM); otherwise we must.
+    if (sqlite3_get_autocommit(db) == 0) (void)w_.rollback.use().run();
+    return result;
+  }
+  if (auto r = w_.commit.use().run(); !r.ok()) {
+    if (sqlite3_get_autocommit(db) == 0) (void)w_.rollback.use().run();
+    return r.error();
+  }
+  ++commits_;
+  return result;
+}
 
 }  // namespace twinning::store::sqlite
