@@ -4,9 +4,20 @@
 // - sends the form with fetch and shows the answer in place.
 (function () {
   "use strict";
+  // Counts a use of "send it from my own mail" (the server keeps only a count per day).
+  function count(url) {
+    if (!url) return;
+    if (navigator.sendBeacon) navigator.sendBeacon(url);
+    else fetch(url, { method: "POST", keepalive: true }).catch(function () {});
+  }
+  document.querySelectorAll("a[data-count]").forEach(function (a) {
+    a.addEventListener("click", function () { count(a.dataset.count); });
+  });
+
   // Copy buttons for the parts of the email a supporter sends from their own mail program.
   document.querySelectorAll(".copy-fields").forEach(function (box) {
     if (!navigator.clipboard) return;
+    var counted = false;  // one count per visit, however many parts are copied
     box.querySelectorAll(".copyable").forEach(function (el) {
       var button = document.createElement("button");
       button.type = "button";
@@ -14,6 +25,8 @@
       button.textContent = box.dataset.copy;
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(el.textContent).then(function () {
+          if (!counted) count(box.dataset.count);
+          counted = true;
           button.textContent = box.dataset.copied;
           setTimeout(function () { button.textContent = box.dataset.copy; }, 2000);
         });

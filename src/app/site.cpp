@@ -89,6 +89,7 @@ Result<std::shared_ptr<const Site>> Site::build(const Settings& settings, const 
         if (view.ok() && view.value().contains("draft")) {
           entry.email_drafts[lang] = {view.value()["draft"]["subject"], view.value()["draft"]["body"]};
         }
+        if (auto links = mail::own_mail_links(ctx); links.ok()) entry.own_mail_links[lang] = std::move(links).value();
       }
       for (bool closed : {false, true}) {
         auto html = site->pages_.campaign(entry.campaign, site->catalogs_, lang, base_url, closed);

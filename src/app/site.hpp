@@ -13,6 +13,7 @@
 #include "common/result.hpp"
 #include "domain/campaign.hpp"
 #include "i18n/catalog.hpp"
+#include "mail/links.hpp"
 #include "render/page.hpp"
 
 namespace twinning::app {
@@ -33,6 +34,9 @@ struct CampaignEntry {
   std::map<std::string, std::string> titles;  // the page title, by language
   // The email draft the page shows (subject, body), by language: what an edit is measured against.
   std::map<std::string, std::pair<std::string, std::string>> email_drafts;
+  // The "send it from my own mail" links of that draft, by language: where the counting redirect
+  // sends the supporter (GET /{campaign}/{lang}/email/open/{via}).
+  std::map<std::string, mail::ComposeLinks> own_mail_links;
 };
 
 class Site {

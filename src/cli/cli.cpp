@@ -75,6 +75,12 @@ int run(int argc, char** argv) {
   backup_cmd->add_option("FILE", backup_file, "where to write the copy")->required();
   add_common(backup_cmd, common, false);
 
+  std::string counts_campaign, counts_channel;
+  auto* counts_cmd = app.add_subcommand("counts", "what supporters did that is counted: own-mail opens, call outcomes...");
+  counts_cmd->add_option("CAMPAIGN", counts_campaign, "the campaign id (its folder name)")->required();
+  counts_cmd->add_option("--channel", counts_channel, "only this channel (email, call, share...)");
+  add_common(counts_cmd, common, false);
+
   bool deliver_once = false;
   auto* deliver_cmd = app.add_subcommand("deliver", "send what the outbox holds (serve does it too)");
   deliver_cmd->add_flag("--once", deliver_once, "send what is due now, then exit");
@@ -123,6 +129,7 @@ int run(int argc, char** argv) {
   if (check_cmd->parsed()) return check(check_dirs, settings.value(), std::cout);
   if (preview_cmd->parsed()) return preview(pv, settings.value(), std::cout, std::cerr);
   if (backup_cmd->parsed()) return backup(backup_file, settings.value(), std::cout, std::cerr);
+  if (counts_cmd->parsed()) return counts(counts_campaign, counts_channel, settings.value(), std::cout, std::cerr);
   if (dkim_cmd->parsed()) return dkim_keygen(dkim_selector, dkim_domain, dkim_out, std::cout, std::cerr);
   if (deliver_cmd->parsed()) return deliver(deliver_once, settings.value(), std::cout, std::cerr);
   if (bounce_cmd->parsed()) return bounce(bounce_recipient, settings.value(), std::cin, std::cout, std::cerr);

@@ -123,8 +123,13 @@ class CampaignPage {
         j["draft"]["to_text"] = to;
         j["draft"]["cc_text"] = cc;
         if (auto links = mail::own_mail_links(ctx_); links.ok()) {
-          j["links"] = {{"mailto", links->mailto}, {"gmail", links->gmail}, {"outlook", links->outlook},
-                        {"body_fits", links->body_fits}};
+          // Gmail and Outlook go through a redirect that counts the use, with or without
+          // JavaScript; a mailto: link cannot (browsers may refuse a redirect to another program),
+          // so app.js counts it with a beacon to the same address.
+          const std::string open = campaign_path(ctx_.campaign.id, ctx_.lang) + "email/open/";
+          j["links"] = {{"mailto", links->mailto},       {"count_mailto", open + "mailto"},
+                        {"gmail", open + "gmail"},       {"outlook", open + "outlook"},
+                        {"count_copy", open + "copy"},   {"body_fits", links->body_fits}};
         }
         break;
       }

@@ -14,7 +14,7 @@ import tempfile
 import time
 import unittest
 
-from twinning_process import Server, SOURCE_DIR
+from twinning_process import Server, SOURCE_DIR, run
 
 CAMPAIGN = "naju-haderslev"
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -292,6 +292,49 @@ class SpoolDemoTest(unittest.TestCase):
                          what="the spooled messages")
             finally:
                 server.kill(signal.SIGTERM)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class OwnMailCountTest(unittest.TestCase):
+    """"Send it from my own mail" is counted when used, and the supporter still lands where the
+    link promised: Gmail's and Outlook's compose pages, or their mail program."""
+
+    def test_own_mail_links_are_counted_and_lead_on(self):
+        tmp = tempfile.mkdtemp(prefix="twinning-ownmail-")
+        data = os.path.join(tmp, "data")
+        try:
+            server = Server(data).start()
+            try:
+                page = server.request("GET", f"/{CAMPAIGN}/en/")[2].decode()
+                gmail = re.search(r'href="(/[^"]+/email/open/gmail)"', page).group(1)
+                outlook = re.search(r'href="(/[^"]+/email/open/outlook)"', page).group(1)
+                beacon = re.search(r'href="mailto:[^"]+" data-count="([^"]+)"', page).group(1)
+                self.assertEqual(beacon, f"/{CAMPAIGN}/en/email/open/mailto")
+
+                status, headers, _ = server.request("GET", gmail)
+                self.assertEqual(status, 303)
+                self.assertTrue(headers["location"].startswith("https://mail.google.com/mail/?view=cm"),
+                                headers["location"])
+                self.assertIn("borgmester%40haderslev.example.org", headers["location"])
+                status, headers, _ = server.request("GET", outlook)
+                self.assertEqual(status, 303)
+                self.assertTrue(headers["location"].startswith("https://outlook."), headers["location"])
+                for _ in range(2):
+                    self.assertEqual(server.request("POST", beacon)[0], 204)
+                self.assertEqual(server.request("POST", f"/{CAMPAIGN}/da/email/open/copy")[0], 204)
+                # Only the known ways, campaigns and languages are counted.
+                self.assertEqual(server.request("POST", f"/{CAMPAIGN}/en/email/open/fax")[0], 404)
+                self.assertEqual(server.request("GET", f"/{CAMPAIGN}/xx/email/open/gmail")[0], 404)
+                self.assertEqual(server.request("GET", f"/no-such/en/email/open/gmail")[0], 404)
+                self.assertEqual(server.request("GET", f"/{CAMPAIGN}/en/email/open/copy")[0], 404)
+            finally:
+                server.kill(signal.SIGTERM)  # the store writes what is queued before it exits
+            out = run("counts", CAMPAIGN, "--data", data)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            rows = {tuple(line.split()[2:4]) for line in out.stdout.splitlines()[1:]}
+            self.assertEqual(rows, {("own_mail.copy", "1"), ("own_mail.gmail", "1"),
+                                    ("own_mail.mailto", "2"), ("own_mail.outlook", "1")}, out.stdout)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 

@@ -6,6 +6,7 @@
 #include "http/form.hpp"
 #include "http/handlers/handlers.hpp"
 #include "mail/display.hpp"
+#include "mail/links.hpp"
 #include "render/text.hpp"
 
 namespace twinning::http::handlers {
@@ -20,9 +21,61 @@ Response page(app::App& app, unsigned status, const std::string& lang, const ren
   return res;
 }
 
+// The ways "send it from my own mail" can be used, as counted (event kind own_mail.<via>).
+bool is_own_mail_way(std::string_view via) {
+  return via == "mailto" || via == "gmail" || via == "outlook" || via == "copy";
+}
+
+// The campaign's own-mail links in `lang`, or the error to answer.
+Result<const mail::ComposeLinks*> own_mail_links(const app::Site& site, const Request& req) {
+  const auto* entry = site.find(std::string(req.param("campaign")));
+  const std::string lang(req.param("lang"));
+  if (entry == nullptr || !entry->campaign.has_language(lang) || !is_own_mail_way(req.param("via"))) {
+    return Error::make(ErrorKind::not_found, "no such campaign, language or way to send");
+  }
+  auto it = entry->own_mail_links.find(lang);
+  if (it == entry->own_mail_links.end()) {
+    return Error::make(ErrorKind::not_found, "this campaign has no email to send from your own mail");
+  }
+  return &it->second;
+}
+
+void count_own_mail(app::App& app, const Request& req) {
+  // Not waited for: the supporter's mail program must not wait on our disk. A count refused
+  // (store busy or closing) is logged by nobody on purpose: it is a count, not an action.
+  app.store().record_event({std::string(req.param("campaign")), "email", "", "own_mail." + std::string(req.param("via")),
+                            std::string(req.param("lang")), "", app.now()});
+}
+
 }  // namespace
 
 void add_email_routes(Router& router, app::App& app) {
+  // "Send it from my own mail": Gmail and Outlook links come here, are counted and sent on
+  // (303, so the browser GETs the compose page). mailto: links are counted by app.js's beacon
+  // (POST below); a GET for mailto redirects too, for a browser that follows it.
+  router.add("GET", "/{campaign}/{lang}/email/open/{via}", [&app](Request& req, Respond respond) {
+    auto site = app.site();
+    auto links = own_mail_links(*site, req);
+    if (!links.ok() || req.param("via") == "copy") {
+      return respond(render_error(app, &req, links.ok() ? Error::make(ErrorKind::not_found, "nothing to open") : links.error()));
+    }
+    count_own_mail(app, req);
+    const mail::ComposeLinks& l = *links.value();
+    const std::string_view via = req.param("via");
+    Response res = redirect(303, via == "gmail" ? l.gmail : via == "outlook" ? l.outlook : l.mailto);
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Robots-Tag", "noindex, nofollow");
+    respond(std::move(res));
+  });
+  router.add("POST", "/{campaign}/{lang}/email/open/{via}", [&app](Request& req, Respond respond) {
+    auto site = app.site();
+    if (auto links = own_mail_links(*site, req); !links.ok()) return respond(render_error(app, &req, links.error()));
+    count_own_mail(app, req);
+    Response res = Response::text(204, "");
+    res.set_header("Cache-Control", "no-store");
+    respond(std::move(res));
+  });
+
   router.add("POST", "/{campaign}/{lang}/email", [&app](Request& req, Respond respond) {
     auto site = app.site();
     const auto* entry = site->find(std::string(req.param("campaign")));
