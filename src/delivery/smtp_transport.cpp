@@ -1,5 +1,7 @@
 #include "delivery/smtp_transport.hpp"
 
+#include "delivery/coalescing_socket.hpp"
+
 // vmime's headers last: its include path holds generic names (types.hpp, message.hpp).
 #include <vmime/vmime.hpp>
 #include <vmime/net/smtp/SMTPExceptions.hpp>
@@ -95,6 +97,8 @@ struct SmtpTransport::Impl {
     transport = session->getTransport(url);
     transport->setCertificateVerifier(verifier);
     transport->setTimeoutHandlerFactory(vmime::make_shared<TimeoutFactory>(options.timeout));
+    transport->setSocketFactory(
+        vmime::make_shared<CoalescingSocketFactory>(vmime::platform::getHandler()->getSocketFactory()));
     transport->setProperty("server.address", url.getHost());
     if (url.getPort() != vmime::utility::url::UNSPECIFIED_PORT) transport->setProperty("server.port", url.getPort());
     // smtps:// is TLS from the first byte; on smtp:// this asks for STARTTLS.
