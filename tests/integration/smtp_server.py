@@ -13,6 +13,10 @@ output once it accepts connections, and runs until SIGTERM or SIGINT.
   --fail-count N       answer the reply above only to the first N commands, then accept (0: always)
   --port P             listen on P instead of a free port (to start again on the same port)
   --accept-delay-ms N  after saving a message, wait N ms before answering 250 (crash tests)
+  --tls-cert FILE --tls-key FILE
+                       offer STARTTLS with this certificate and key (PEM)
+  --smtps              with --tls-cert/--tls-key: TLS from the first byte instead (no STARTTLS)
+  The .json of each message has "tls": the TLS version the message came over, or null.
 
 Run it with /usr/bin/python3: aiosmtpd is importable by Debian's interpreter only.
 """
@@ -22,6 +26,7 @@ import json
 import logging
 import os
 import signal
+import ssl
 import sys
 import warnings
 
@@ -59,8 +64,9 @@ class Handler:
             base = os.path.join(self.dir, "%06d" % self.saved)
             login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
             # The client's port tells the test which messages shared one connection.
+            ssl_object = server.transport.get_extra_info("ssl_object") if server.transport else None
             meta = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "login": login,
-                    "peer_port": session.peer[1]}
+                    "peer_port": session.peer[1], "tls": ssl_object.version() if ssl_object else None}
             content = envelope.original_content or envelope.content
             for suffix, data in ((".eml", content), (".json", json.dumps(meta).encode())):
                 with open(base + suffix + ".tmp", "wb") as f:
@@ -94,9 +100,16 @@ async def main(args):
         user, _, password = args.auth.partition(":")
         options = dict(auth_required=True, auth_require_tls=False,
                        authenticator=make_authenticator(user, password))
+    ssl_context = None
+    if args.tls_cert:
+        ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ssl_context.load_cert_chain(args.tls_cert, args.tls_key)
+        if not args.smtps:
+            options["tls_context"] = ssl_context
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: SMTP(handler, hostname="test.invalid", **options),
-                                      host="127.0.0.1", port=args.port)
+                                      host="127.0.0.1", port=args.port,
+                                      ssl=ssl_context if args.smtps else None)
     print("PORT %d" % server.sockets[0].getsockname()[1], flush=True)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -115,7 +128,12 @@ if __name__ == "__main__":
     parser.add_argument("--fail-count", type=int, default=0)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--accept-delay-ms", type=int, default=0)
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    parser.add_argument("--smtps", action="store_true")
     args = parser.parse_args()
+    if bool(args.tls_cert) != bool(args.tls_key) or (args.smtps and not args.tls_cert):
+        sys.exit("smtp_server.py: --tls-cert and --tls-key go together, and --smtps needs them")
     if args.dir and not os.path.isdir(args.dir):
         sys.exit("smtp_server.py: --dir %s is not a directory" % args.dir)
     asyncio.run(main(args))

@@ -339,5 +339,98 @@ class OwnMailCountTest(unittest.TestCase):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def make_certificates(directory):
+    """A test CA and a certificate for "localhost" signed by it (PEM files in `directory`)."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=directory)
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+            "-days", "2", "-subj", "/CN=twinning test CA")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+            "-subj", "/CN=localhost")
+    with open(os.path.join(directory, "server.ext"), "w") as f:
+        f.write("subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "server.pem", "-days", "2", "-extfile", "server.ext")
+    return {name: os.path.join(directory, name) for name in ("ca.pem", "server.pem", "server.key")}
+
+
+class TlsTest(unittest.TestCase):
+    """Mail leaves over TLS (STARTTLS or smtps://), only to a server whose certificate is trusted,
+    and never falls back to plain text when STARTTLS is required."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.certs_dir = tempfile.mkdtemp(prefix="twinning-certs-")
+        cls.certs = make_certificates(cls.certs_dir)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.certs_dir, ignore_errors=True)
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="twinning-tls-")
+        self.smtp = None
+        self.server = None
+
+    def tearDown(self):
+        if self.server:
+            self.server.kill(signal.SIGTERM)
+        if self.smtp:
+            self.smtp.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def start(self, smtp_extra, url, mail_settings=""):
+        self.smtp = SmtpServer(os.path.join(self.tmp, "mail"), extra=smtp_extra)
+        config = os.path.join(self.tmp, "twinning.yaml")
+        with open(config, "w") as f:
+            f.write(f"mail:\n  transport_url: {url.format(port=self.smtp.port)}\n  poll_interval_ms: 100\n"
+                    "  retry_base_s: 1\n  retry_max_interval_s: 1\n" + mail_settings)
+        self.data = os.path.join(self.tmp, "data")
+        self.server = Server(self.data, config=config).start()
+        body = dict(name="Ana", email="ana@example.net", country="PT", idempotency_key="tls-key-00000000001")
+        status, _, _ = self.server.request("POST", f"/{CAMPAIGN}/en/email", body=json.dumps(body), headers=JSON_HEADERS)
+        self.assertEqual(status, 202)
+
+    def tls_server(self, *more):
+        return ["--tls-cert", self.certs["server.pem"], "--tls-key", self.certs["server.key"], *more]
+
+    def arrived(self):
+        return wait_for(lambda: self.smtp.messages(), what="the confirmation mail")
+
+    def last_error(self):
+        """The outbox's last error for the confirmation mail, once the worker has tried."""
+        def tried():
+            out = run("outbox", "list", "--state", "queued", "--data", self.data)
+            m = re.search(r"queued\s+ana@example\.net\s+[1-9]\d*\s+\S+\s+(.+)", out.stdout)
+            return m.group(1) if m else None
+        return wait_for(tried, what="a failed attempt in the outbox")
+
+    def test_starttls_with_a_trusted_certificate_and_auth(self):
+        self.start(self.tls_server("--auth", "relay:s3cret"), "smtp://relay:s3cret@localhost:{port}",
+                   f"  starttls: required\n  tls_ca_file: {self.certs['ca.pem']}\n")
+        envelope, message = self.arrived()[0]
+        self.assertIn(envelope["tls"], ("TLSv1.2", "TLSv1.3"))
+        self.assertEqual(envelope["login"], "relay")
+        self.assertEqual(envelope["rcpt_tos"], ["ana@example.net"])
+
+    def test_smtps_with_a_trusted_certificate(self):
+        self.start(self.tls_server("--smtps"), "smtps://localhost:{port}",
+                   f"  tls_ca_file: {self.certs['ca.pem']}\n")
+        envelope, _ = self.arrived()[0]
+        self.assertIn(envelope["tls"], ("TLSv1.2", "TLSv1.3"))
+
+    def test_an_untrusted_certificate_sends_nothing_and_says_why(self):
+        self.start(self.tls_server(), "smtp://localhost:{port}", "  starttls: required\n")
+        listing = self.last_error()
+        self.assertRegex(listing.lower(), r"certificate")
+        self.assertEqual(self.smtp.messages(), [])
+
+    def test_required_starttls_never_falls_back_to_plain_text(self):
+        self.start([], "smtp://localhost:{port}", "  starttls: required\n")
+        listing = self.last_error()
+        self.assertRegex(listing.lower(), r"tls")
+        self.assertEqual(self.smtp.messages(), [])
+
+
 if __name__ == "__main__":
     unittest.main()
