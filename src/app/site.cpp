@@ -38,6 +38,7 @@ namespace {
 const std::pair<const char*, const char*> kStaticFiles[] = {
     {"app.js", "text/javascript; charset=utf-8"},
     {"page.css", "text/css; charset=utf-8"},
+    {"favicon.svg", "image/svg+xml"},
 };
 
 Result<std::string> slurp(const std::filesystem::path& p) {
