@@ -15,3 +15,8 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 find_library(PHONENUMBER_LIBRARY phonenumber REQUIRED)
 find_path(MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)
 pkg_check_modules(VMIME REQUIRED IMPORTED_TARGET vmime)
+find_package(CURL 7.88 REQUIRED)
+find_package(LibXml2 2.9 REQUIRED)
+# Posts and sharing: QR codes, and the Open Graph image drawn with Pango on cairo.
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo cairo-png)

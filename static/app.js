@@ -63,9 +63,11 @@
       ["consent_this_campaign", "consent_other_campaigns", "consent_public"].forEach(function (k) {
         data[k] = data[k] === "yes";
       });
-      var button = form.querySelector("button[type=submit]");
+      // A form with one button per target (the web-form block) posts where the pressed one says.
+      var button = ev.submitter || form.querySelector("button[type=submit]");
+      var url = (ev.submitter && ev.submitter.getAttribute("formaction")) || form.action;
       button.disabled = true;
-      fetch(form.action, {
+      fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json", "Accept": "application/json" },
         body: JSON.stringify(data)
@@ -83,8 +85,214 @@
         }
       }).catch(function () {
         // Network trouble: fall back to the plain form post, which keeps the same key.
+        form.setAttribute("action", url);  // where the pressed button posts
         form.submit();
       }).finally(function () { button.disabled = false; });
     });
+  }
+})();
+
+// The post block: counts that follow the supporter's edits, X and Bluesky links that carry the
+// edited text, and the Mastodon server checked before leaving the page. Without JavaScript the
+// page shows the server's counts of the post as written, and the form goes through
+// GET /{campaign}/{lang}/mastodon, which checks the server's name strictly.
+//
+// The counts follow src/domain/post_text.cpp (twitter-text v3 for X) and agree with it on
+// ordinary text: tests/unit/fixtures/post_counts.json holds cases both are held to. Approximated:
+// links are found only with http:// or https:// (twitter-text also finds bare domains such as
+// example.com, with a list of top-level domains the page does not ship), and emoji are told by
+// the browser's Unicode properties, which may be older or newer than the server's.
+(function () {
+  "use strict";
+  var counts = (function () {
+    var X_RANGES = [[0, 4351], [8192, 8205], [8208, 8223], [8242, 8247]];
+    var LINK = 23;
+    var URL_RE = /https?:\/\/[^\s\u3000]+/gi;
+    var URL_END = /[\w\-+=#\/\u00C0-\u024F\u0400-\u04FF]$/;
+    // An emoji sequence at the start of a grapheme: keycap, flag, or a pictograph shown as emoji
+    // (by default, or by U+FE0F, a skin tone or a join), with what continues the sequence.
+    var EMOJI = /^(?:[#*0-9]\uFE0F?\u20E3|\p{Regional_Indicator}{1,2}|(?:\p{Emoji_Presentation}(?!\uFE0E)|\p{Extended_Pictographic}(?=\uFE0F|\p{Emoji_Modifier}|[\u{E0020}-\u{E007F}]|\u200D[\p{Extended_Pictographic}\p{Emoji}]))(?:\uFE0F|\u20E3|\p{Emoji_Modifier}|[\u{E0020}-\u{E007F}]|\u200D[\p{Extended_Pictographic}\p{Emoji}])*)/u;
+    var segmenter = typeof Intl === "object" && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+    function graphemes(s) {
+      return segmenter ? Array.from(segmenter.segment(s), function (g) { return g.segment; }) : Array.from(s);
+    }
+    // Links with their trailing punctuation left out, as twitter-text ends them.
+    function links(text) {
+      var found = [], m;
+      URL_RE.lastIndex = 0;
+      while ((m = URL_RE.exec(text))) {
+        var url = m[0];
+        while (url.length > 0 && !URL_END.test(url)) url = url.slice(0, -1);
+        if (/^https?:\/\/[^\/?#]*\./i.test(url)) found.push({ start: m.index, end: m.index + url.length });
+      }
+      return found;
+    }
+    function weight(unit) {
+      for (var i = 0; i < X_RANGES.length; i++) if (unit >= X_RANGES[i][0] && unit <= X_RANGES[i][1]) return 1;
+      return 2;
+    }
+    function x(text) {
+      text = text.normalize("NFC");
+      var total = 0, from = 0;
+      links(text).concat([{ start: text.length, end: text.length }]).forEach(function (l) {
+        graphemes(text.slice(from, l.start)).forEach(function (g) {
+          var e = EMOJI.exec(g);
+          var i = 0;
+          if (e) { total += 2; i = e[0].length; }
+          for (; i < g.length; i++) {
+            var c = g.charCodeAt(i);
+            if (c >= 0xD800 && c <= 0xDBFF && i + 1 < g.length) i++;
+            total += weight(g.charCodeAt(i));
+          }
+        });
+        if (l.end > l.start) total += LINK;
+        from = l.end;
+      });
+      return total;
+    }
+    function bluesky(text) { return graphemes(text).length; }
+    function mastodon(text) {
+      var out = "", from = 0;
+      links(text).forEach(function (l) { out += text.slice(from, l.start) + new Array(LINK + 1).join("x"); from = l.end; });
+      out += text.slice(from);
+      return Array.from(out.replace(/(^|[^\/\w])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)/ig, "$1@$3")).length;
+    }
+    return { x: x, bluesky: bluesky, mastodon: mastodon };
+  })();
+  if (typeof module === "object" && module && module.exports) { module.exports = counts; return; }
+
+  // As the server checks it (PostText::mastodon_host), less the list of top-level domains.
+  function mastodonHost(input) {
+    var host = input.trim().toLowerCase();
+    if (host.charAt(0) === "@") host = host.indexOf("@", 1) > 0 ? host.slice(host.indexOf("@", 1) + 1) : "";
+    host = host.replace(/^https?:\/\//, "").replace(/\/$/, "");
+    var label = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+    var ok = host.length <= 253 && new RegExp("^(?:" + label + "\\.)+[a-z][a-z0-9-]*[a-z0-9]$").test(host);
+    return ok ? host : null;
+  }
+
+  document.querySelectorAll("[data-post-compose]").forEach(function (box) {
+    var area = box.querySelector("[data-post-text]");
+    if (!area) return;
+    function update() {
+      var text = area.value;
+      var n = { x: counts.x(text), bluesky: counts.bluesky(text), mastodon: counts.mastodon(text) };
+      box.querySelectorAll("[data-network]").forEach(function (li) {
+        var length = n[li.dataset.network], limit = Number(li.dataset.limit);
+        li.querySelector("[data-count-text]").textContent =
+          li.dataset.countTemplate.replace("{length}", length).replace("{limit}", limit);
+        li.querySelector("[data-over]").hidden = length > 0 && length <= limit;
+      });
+      var x = box.querySelector("a[data-intent=x]");
+      if (x) x.href = "https://x.com/intent/post?text=" + encodeURIComponent(text);
+      var sky = box.querySelector("a[data-intent=bluesky]");
+      if (sky) sky.href = "https://bsky.app/intent/compose?text=" + encodeURIComponent(text);
+    }
+    area.addEventListener("input", update);
+    var form = box.querySelector("form[data-mastodon]");
+    if (form) {
+      form.addEventListener("submit", function (ev) {
+        var host = mastodonHost(form.querySelector("input[name=instance]").value);
+        var error = form.querySelector("[data-mastodon-error]");
+        ev.preventDefault();
+        if (!host) { error.hidden = false; form.querySelector("input[name=instance]").focus(); return; }
+        error.hidden = true;
+        window.location.href = "https://" + host + "/share?text=" + encodeURIComponent(area.value);
+      });
+    }
+  });
+})();
+
+// The call block: what to dial from the supporter's country, and "your time" on their own clock.
+// The server renders the block (GET /{campaign}/{lang}/call: the same HTML as on the page), so
+// this only asks for it with the browser's time zone, once the block comes into view (the server
+// guesses the country from Accept-Language until one is chosen), and again when a country or zone
+// is chosen. Outcome buttons post with fetch and answer in place. Without JavaScript the country
+// form reloads the page with ?from=CC (docs/decisions/0007-call-block-per-caller.md) and the
+// outcome form posts and lands on a thank-you page.
+(function () {
+  "use strict";
+  var block = document.getElementById("call-block");
+  if (!block || !window.fetch || typeof URLSearchParams !== "function") return;
+  var clock = "";
+  try { clock = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { clock = ""; }
+
+  function load(from, zone) {
+    var q = [];
+    if (from) q.push("from=" + encodeURIComponent(from));
+    if (zone) q.push("zone=" + encodeURIComponent(zone));
+    if (clock) q.push("tz=" + encodeURIComponent(clock));
+    return fetch(block.dataset.src + (q.length ? "?" + q.join("&") : ""), { headers: { "Accept": "text/html" } })
+      .then(function (r) {
+        if (!r.ok) throw new Error("call block: " + r.status);
+        return r.text();
+      })
+      .then(function (html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("#call-block");
+        if (!fresh) return;
+        block.replaceWith(fresh);
+        block = fresh;
+        wire();
+      });
+  }
+
+  function wire() {
+    var form = block.querySelector("form.call-from");
+    if (form) {
+      var country = form.querySelector("select[name=from]");
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        var zone = form.querySelector("select[name=zone]");
+        load(country.value, zone ? zone.value : "").catch(function () { form.submit(); });
+      });
+      // A new country: its own zone list comes with the answer, so no zone is sent.
+      country.addEventListener("change", function () {
+        load(country.value, "").catch(function () { form.submit(); });
+      });
+    }
+    block.querySelectorAll("form.call-outcome").forEach(function (f) {
+      f.addEventListener("submit", function (ev) {
+        var button = ev.submitter;
+        if (!button || !button.value) return;  // an old browser: the plain post, which knows the button
+        ev.preventDefault();
+        var data = { outcome: button.value };
+        var from = f.querySelector("input[name=from]");
+        if (from && from.value) data.from = from.value;
+        var buttons = f.querySelectorAll("button");
+        var result = f.querySelector(".result");
+        buttons.forEach(function (b) { b.disabled = true; });
+        fetch(f.action, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Accept": "application/json" },
+          body: JSON.stringify(data)
+        }).then(function (r) {
+          return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+        }).then(function (res) {
+          result.textContent = res.body.message || "";
+          // One report per call: the buttons stay off once it is counted.
+          if (!res.ok) buttons.forEach(function (b) { b.disabled = false; });
+        }).catch(function () {
+          buttons.forEach(function (b) { b.disabled = false; });
+        });
+      });
+    });
+  }
+
+  wire();
+  var params = new URLSearchParams(window.location.search);
+  function first() {
+    load(params.get("from") || "", params.get("zone") || "").catch(function () {});
+  }
+  if ("IntersectionObserver" in window) {
+    var seen = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (e) { return e.isIntersecting; })) return;
+      seen.disconnect();
+      first();
+    });
+    seen.observe(block);
+  } else {
+    first();
   }
 })();

@@ -109,6 +109,50 @@ Result<EmailActionInput> parse_email_action(const Fields& fields, const domain::
   return in;
 }
 
+Result<Confirmation> confirmation_for(const ActionInput& supporter, const domain::Campaign& campaign,
+                                      const std::string& lang, const std::string& base_url,
+                                      const i18n::Catalog& words, const MailSettings& mail,
+                                      std::chrono::sys_seconds now) {
+  const std::string page_url = base_url + "/" + campaign.id + "/" + lang + "/";
+  const std::string domain =
+      mail.return_path_domain.empty() ? mail::domain_of(campaign.email.sender) : mail.return_path_domain;
+  Confirmation out;
+  out.token = random_token();
+  const auto hours = std::chrono::duration_cast<std::chrono::hours>(mail.confirmation_ttl).count();
+  std::string campaign_title = campaign.id;
+  if (const auto* t = campaign.text(lang, "page.title")) {
+    campaign_title = render::fill(*t, render::campaign_vars(campaign, lang, page_url));
+  }
+  const render::Vars vars{{"name", supporter.name},
+                          {"campaign", campaign_title},
+                          {"link", confirmation_link(base_url, out.token)},
+                          {"hours", std::to_string(hours)},
+                          {"email", supporter.email}};
+  mail::Email confirm;
+  confirm.from = {campaign_title, campaign.email.sender};
+  confirm.to = {{supporter.name, supporter.email}};
+  confirm.subject = render::fill(words.get("confirm.mail.subject"), vars);
+  confirm.text = render::fill(words.get("confirm.mail.body"), vars);
+  confirm.language = lang;
+  confirm.message_id = mail::new_message_id(mail::domain_of(campaign.email.sender));
+  confirm.date = now;
+  confirm.headers = {{"Auto-Submitted", "auto-generated"}};
+  auto raw = mail::to_rfc5322(confirm);
+  if (!raw.ok()) return raw.error();
+
+  store::ConfirmationRequest& request = out.request;
+  request.token_hash = token_hash(out.token);
+  request.expires_at = now + std::chrono::duration_cast<std::chrono::seconds>(mail.confirmation_ttl);
+  request.mail.recipient = supporter.email;
+  request.mail.pacing_key = supporter.email;
+  request.mail.message_id = confirm.message_id;
+  auto confirm_path = delivery::verp_return_path(confirm.message_id, domain);
+  if (!confirm_path.ok()) return confirm_path.error();
+  request.mail.envelope_from = std::move(confirm_path).value();
+  request.mail.payload = std::move(raw).value();
+  return out;
+}
+
 Result<PreparedEmailAction> prepare_email_action(const EmailActionInput& in, const domain::Campaign& campaign,
                                                  const std::string& lang, const std::string& base_url,
                                                  const i18n::Catalog& words, const MailSettings& mail,
@@ -158,40 +202,10 @@ Result<PreparedEmailAction> prepare_email_action(const EmailActionInput& in, con
     if (auto r = enqueue("", copy.value()); !r.ok()) return r.error();
   }
 
-  out.token = random_token();
-  const auto hours = std::chrono::duration_cast<std::chrono::hours>(mail.confirmation_ttl).count();
-  std::string campaign_title = campaign.id;
-  if (const auto* t = campaign.text(lang, "page.title")) {
-    campaign_title = render::fill(*t, render::campaign_vars(campaign, lang, page_url));
-  }
-  const render::Vars vars{{"name", in.supporter.name},
-                          {"campaign", campaign_title},
-                          {"link", confirmation_link(base_url, out.token)},
-                          {"hours", std::to_string(hours)},
-                          {"email", in.supporter.email}};
-  mail::Email confirm;
-  confirm.from = {campaign_title, campaign.email.sender};
-  confirm.to = {{in.supporter.name, in.supporter.email}};
-  confirm.subject = render::fill(words.get("confirm.mail.subject"), vars);
-  confirm.text = render::fill(words.get("confirm.mail.body"), vars);
-  confirm.language = lang;
-  confirm.message_id = mail::new_message_id(mail::domain_of(campaign.email.sender));
-  confirm.date = now;
-  confirm.headers = {{"Auto-Submitted", "auto-generated"}};
-  auto raw = mail::to_rfc5322(confirm);
-  if (!raw.ok()) return raw.error();
-
-  store::ConfirmationRequest request;
-  request.token_hash = token_hash(out.token);
-  request.expires_at = now + std::chrono::duration_cast<std::chrono::seconds>(mail.confirmation_ttl);
-  request.mail.recipient = in.supporter.email;
-  request.mail.pacing_key = in.supporter.email;
-  request.mail.message_id = confirm.message_id;
-  auto confirm_path = delivery::verp_return_path(confirm.message_id, domain);
-  if (!confirm_path.ok()) return confirm_path.error();
-  request.mail.envelope_from = std::move(confirm_path).value();
-  request.mail.payload = std::move(raw).value();
-  out.action.confirmation = std::move(request);
+  auto confirmation = confirmation_for(in.supporter, campaign, lang, base_url, words, mail, now);
+  if (!confirmation.ok()) return confirmation.error();
+  out.token = std::move(confirmation.value().token);
+  out.action.confirmation = std::move(confirmation.value().request);
   return out;
 }
 

@@ -50,6 +50,17 @@ Result<PreparedEmailAction> prepare_email_action(const EmailActionInput& in, con
                                                  const i18n::Catalog& words, const MailSettings& mail,
                                                  std::chrono::sys_seconds now);
 
+// The confirmation mail with its link, and the request the store keeps (only the token's hash),
+// for an action of any channel that needs the supporter's confirmation (email, web forms).
+struct Confirmation {
+  std::string token;
+  store::ConfirmationRequest request;
+};
+Result<Confirmation> confirmation_for(const ActionInput& supporter, const domain::Campaign& campaign,
+                                      const std::string& lang, const std::string& base_url,
+                                      const i18n::Catalog& words, const MailSettings& mail,
+                                      std::chrono::sys_seconds now);
+
 // The link the supporter opens: <base_url>/confirm/<token>.
 std::string confirmation_link(const std::string& base_url, const std::string& token);
 // The stored form of a token (hex BLAKE2b), so a leaked database does not confirm anything.

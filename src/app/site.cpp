@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "campaign/load.hpp"
+#include "http/security_headers.hpp"
 #include "render/channel_view.hpp"
 #include "render/compose.hpp"
 #include "render/encode.hpp"
@@ -60,6 +61,8 @@ Result<std::shared_ptr<const Site>> Site::build(const Settings& settings, const 
   auto pages = render::Pages::load(resources);
   if (!pages.ok()) return pages.error();
   site->pages_ = std::move(pages).value();
+  site->security_headers_ = http::security_headers(site->pages_.css());
+  site->pages_.allow_webform_automation(settings.webform.automated_hosts);
   site->base_url_ = base_url;
 
   std::string problems;

@@ -54,6 +54,8 @@ class Site {
   const i18n::Catalogs& catalogs() const { return catalogs_; }
   const render::Pages& pages() const { return pages_; }
   const std::string& base_url() const { return base_url_; }
+  // The headers every response carries unless its handler sets its own (http/security_headers.hpp).
+  const std::vector<std::pair<std::string, std::string>>& security_headers() const { return security_headers_; }
   // Every language the interface has words for.
   std::vector<std::string> languages() const { return catalogs_.languages(); }
 
@@ -61,6 +63,7 @@ class Site {
   i18n::Catalogs catalogs_;
   render::Pages pages_;
   std::string base_url_;
+  std::vector<std::pair<std::string, std::string>> security_headers_;
   std::map<std::string, CampaignEntry> campaigns_;
   std::vector<std::string> ids_;
   std::map<std::string, Asset> index_;

@@ -5,10 +5,15 @@
 #include <system_error>
 #include <tuple>
 
+#include "campaign/address_check.hpp"
+#include "campaign/localized.hpp"
+#include "campaign/post_check.hpp"
 #include "campaign/template_check.hpp"
 #include "campaign/text_keys.hpp"
 #include "campaign/validators.hpp"
+#include "campaign/webform_definition.hpp"
 #include "campaign/yaml_check.hpp"
+#include "domain/webform.hpp"
 
 namespace twinning::campaign {
 namespace {
@@ -22,7 +27,7 @@ using Items = std::vector<std::pair<std::string, YAML::Node>>;
 // The keys of each map in campaign.yaml; docs/campaigns.md describes each of them.
 const std::vector<std::string> kTopKeys = {"format",   "demo",     "languages", "starts",   "ends",
                                            "consent_version", "pair", "bodies", "channels", "email",
-                                           "petition", "targets",  "media"};
+                                           "petition", "targets",  "media", "webforms"};
 const std::vector<std::string> kPairKeys = {"home", "foreign", "relation", "since"};
 const std::vector<std::string> kCityKeys = {"name", "region", "country", "time_zone"};
 const std::vector<std::string> kBodyKeys = {"id", "kind", "country", "name"};
@@ -114,27 +119,6 @@ std::string one_of(const std::vector<std::string>& allowed, const std::string& v
   return guess ? "did you mean \"" + *guess + "\"? (one of: " + join(allowed) + ")" : "use one of: " + join(allowed);
 }
 
-// Domains reserved for documentation (RFC 2606 / RFC 6761): mail or forms there reach nobody.
-bool is_reserved_host(std::string_view host) {
-  for (std::string_view suffix : {"example.org", "example.com", "example.net", ".example", ".test", ".invalid",
-                                  ".localhost"}) {
-    if (host == suffix.substr(suffix.front() == '.' ? 1 : 0)) return true;
-    if (host.size() > suffix.size() && host.substr(host.size() - suffix.size()) == suffix &&
-        (suffix.front() == '.' || host[host.size() - suffix.size() - 1] == '.'))
-      return true;
-  }
-  return host == "localhost";
-}
-
-std::string url_host(std::string_view url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string_view::npos) return {};
-  std::string_view rest = url.substr(scheme + 3);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
-  return std::string(rest.substr(0, rest.find(':')));
-}
-
 // A handle as each network writes it: X "@name" (letters, digits, _; at most 15), Bluesky
 // "@name.domain", Mastodon "@user@server".
 bool is_social_handle(const std::string& network, std::string_view handle) {
@@ -182,6 +166,7 @@ class CampaignReader {
     read_email(top);
     read_petition(top);
     if (auto* e = top.require("targets")) read_targets(*e);
+    read_webforms(r_, top.find("webforms"), top.find("targets"), c_);
     if (auto* e = top.find("media")) read_media(*e);
     if (channels_entry_) check_channel_coverage(*channels_entry_);
   }
@@ -234,29 +219,8 @@ class CampaignReader {
     return parsed.value();
   }
 
-  // A text per language; a declared language that is missing is a warning (pages fall back to
-  // the default language), a code that is not a language is an error.
   domain::Localized read_localized(const Entry& e, const std::string& path) {
-    domain::Localized out;
-    if (!expect_map(r_, e, path)) return out;
-    MapView map(r_, e.value, path, nullptr);
-    for (const Entry& item : map.entries()) {
-      if (!is_language_code(item.key)) {
-        r_.error(item.key_node.Mark(), "\"" + item.key + "\" in " + path + " is not an ISO 639-1 language code",
-                 "use the campaign's languages: " + join(c_.languages));
-        continue;
-      }
-      if (!c_.has_language(item.key))
-        r_.warning(item.key_node.Mark(), path + " has a text in \"" + item.key + "\", which the campaign does not declare",
-                   "add " + item.key + " to languages or remove the text");
-      if (auto text = read_text(r_, item, map.path_of(item.key))) out.by_lang[item.key] = *text;
-    }
-    for (const auto& lang : c_.languages) {
-      if (!out.has(lang))
-        r_.warning(map.mark(), path + " has no text in \"" + lang + "\"",
-                   "add " + lang + ": ... (without it, readers of " + lang + " see another language)");
-    }
-    return out;
+    return campaign::read_localized(r_, e, path, c_.languages);
   }
 
   std::optional<std::string> read_code(const Entry& e, const std::string& path, bool (*valid)(std::string_view),
@@ -299,7 +263,7 @@ class CampaignReader {
                "write the full address, starting with https://");
       return std::nullopt;
     }
-    check_demo_host(e, path, url_host(*v));
+    check_demo_host(e, path, domain::url_host(*v));
     return v;
   }
 
@@ -557,7 +521,10 @@ class CampaignReader {
     };
     if (auto* x = m.find("email")) out.email = keep(read_email_address(*x, where + " contact.email"), *x);
     if (auto* x = m.find("phone")) out.phone = keep(read_phone(*x, where + " contact.phone", country), *x);
-    if (auto* x = m.find("web_form")) out.web_form = keep(read_url(*x, where + " contact.web_form"), *x);
+    if (auto* x = m.find("web_form")) {
+      // Also {url, form}: the form reference is read with the webforms (webform_definition.cpp).
+      if (auto url = web_form_url_entry(*x)) out.web_form = keep(read_url(*url, where + " contact.web_form"), *url);
+    }
     if (auto* x = m.find("postal")) read_postal_list(*x, where, out.postal);
     if (auto* x = m.find("social")) read_social(*x, where, out.social);
   }
@@ -596,6 +563,7 @@ class CampaignReader {
         if (auto lines = read_text_list(r_, *x, m.path_of("extra_lines")))
           for (auto& [line, node] : *lines) a.extra_lines.push_back(line);
       }
+      check_postal_address(r_, item.value, path, a, out);
       out.push_back(std::move(a));
     }
   }
@@ -822,6 +790,7 @@ LoadResult load_campaign(const fs::path& dir) {
     if (auto root = read_yaml_file(report, file, source)) {
       CampaignReader(report, campaign).read(*root);
       read_texts(dir, campaign, result.problems);
+      check_posts(dir, campaign, result.problems);
     }
   } catch (const std::exception& e) {
     // The readers check types before converting; an exception here is a bug in them, reported

@@ -165,6 +165,17 @@ bool is_script_code(std::string_view code) {
   return false;
 }
 
+bool is_reserved_host(std::string_view host) {
+  for (std::string_view suffix : {"example.org", "example.com", "example.net", ".example", ".test", ".invalid",
+                                  ".localhost"}) {
+    if (host == suffix.substr(suffix.front() == '.' ? 1 : 0)) return true;
+    if (host.size() > suffix.size() && host.substr(host.size() - suffix.size()) == suffix &&
+        (suffix.front() == '.' || host[host.size() - suffix.size() - 1] == '.'))
+      return true;
+  }
+  return host == "localhost";
+}
+
 bool is_http_url(std::string_view url) {
   if (url.size() > 2048) return false;
   if (std::any_of(url.begin(), url.end(), [](char c) { return is_control_or_space(static_cast<unsigned char>(c)); }))

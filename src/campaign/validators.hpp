@@ -32,6 +32,9 @@ bool is_time_zone(std::string_view id);
 bool is_script_code(std::string_view code);
 // An absolute http or https URL with a host and no whitespace or control characters.
 bool is_http_url(std::string_view url);
+// A host in a domain reserved for documentation (RFC 2606 / RFC 6761: example.org, .test,
+// .invalid, localhost, ...): mail or forms there reach nobody, which is what a demo needs.
+bool is_reserved_host(std::string_view host);
 // Campaign ids are folder names and URL segments: lower-case a-z, 0-9 and '-', not starting or
 // ending with '-', 1 to kMaxCampaignIdLength bytes.
 inline constexpr std::size_t kMaxCampaignIdLength = 64;

@@ -6,6 +6,8 @@
 
 #include <iostream>
 
+#include "render/address_block.hpp"
+
 namespace twinning::cli {
 
 namespace {
@@ -75,6 +77,11 @@ int run(int argc, char** argv) {
   backup_cmd->add_option("FILE", backup_file, "where to write the copy")->required();
   add_common(backup_cmd, common, false);
 
+  std::string calls_campaign;
+  auto* calls_cmd = app.add_subcommand("calls", "call outcomes per target, and numbers reported wrong");
+  calls_cmd->add_option("CAMPAIGN", calls_campaign, "the campaign id (its folder name under --campaigns)")->required();
+  add_common(calls_cmd, common, false);
+
   std::string counts_campaign, counts_channel;
   auto* counts_cmd = app.add_subcommand("counts", "what supporters did that is counted: own-mail opens, call outcomes...");
   counts_cmd->add_option("CAMPAIGN", counts_campaign, "the campaign id (its folder name)")->required();
@@ -125,10 +132,13 @@ int run(int argc, char** argv) {
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(settings.value().log_level));
+  use_public_suffix_list(settings.value().public_suffix_list);
+  render::use_address_data(render::address_data_dir(settings.value()));
   if (serve_cmd->parsed()) return serve(settings.value());
   if (check_cmd->parsed()) return check(check_dirs, settings.value(), std::cout);
   if (preview_cmd->parsed()) return preview(pv, settings.value(), std::cout, std::cerr);
   if (backup_cmd->parsed()) return backup(backup_file, settings.value(), std::cout, std::cerr);
+  if (calls_cmd->parsed()) return calls(calls_campaign, settings.value(), std::cout, std::cerr);
   if (counts_cmd->parsed()) return counts(counts_campaign, counts_channel, settings.value(), std::cout, std::cerr);
   if (dkim_cmd->parsed()) return dkim_keygen(dkim_selector, dkim_domain, dkim_out, std::cout, std::cerr);
   if (deliver_cmd->parsed()) return deliver(deliver_once, settings.value(), std::cout, std::cerr);

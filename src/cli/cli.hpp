@@ -18,6 +18,9 @@ struct PreviewOptions {
 };
 int preview(const PreviewOptions& options, const Settings& settings, std::ostream& out, std::ostream& err);
 int backup(const std::string& file, const Settings& settings, std::ostream& out, std::ostream& err);
+// Call outcomes per call target of the campaign in --campaigns, and the flagged numbers
+// (settings.calls). Exit code 0, or 1 when the campaign does not load or the store cannot be read.
+int calls(const std::string& campaign, const Settings& settings, std::ostream& out, std::ostream& err);
 // Event counts of `campaign` (all channels when `channel` is empty). Exit code 0, or 1 when the
 // store cannot be read.
 int counts(const std::string& campaign, const std::string& channel, const Settings& settings, std::ostream& out,

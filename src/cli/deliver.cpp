@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/delivery_commands.hpp"
+#include "delivery/webform/sender.hpp"
 #include "delivery/worker.hpp"
 #include "store/store.hpp"
 
@@ -41,8 +42,10 @@ int deliver(bool once, const Settings& settings, std::ostream& out, std::ostream
     return 1;
   }
   auto options = delivery::WorkerOptions::from(settings);
+  delivery::webform::WebformSender webform(*store.value(), *transport.value(), delivery::system_clock(),
+                                           delivery::system_random(), options.retry, settings.webform);
   delivery::Worker worker(*store.value(), *transport.value(), delivery::system_clock(), delivery::system_random(),
-                          options);
+                          options, {{"webform", &webform}});
 
   if (once) {
     auto lock = delivery::DeliveryLock::try_acquire(options.lock_file);

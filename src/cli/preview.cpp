@@ -7,6 +7,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/site.hpp"
+#include "app/webform_action.hpp"
 #include "campaign/load.hpp"
 #include "campaign/validators.hpp"
 #include "cli/cli.hpp"
@@ -14,6 +16,8 @@
 #include "mail/compose.hpp"
 #include "mail/links.hpp"
 #include "mail/message.hpp"
+#include "i18n/catalog.hpp"
+#include "render/call_view.hpp"
 #include "render/channel_view.hpp"
 #include "render/page.hpp"
 
@@ -118,6 +122,38 @@ int preview(const PreviewOptions& o, const Settings& settings, std::ostream& out
   if (!view.ok()) {
     err << "twinning preview: " << view.error().message << "\n";
     return 1;
+  }
+  if (*channel == domain::Channel::call) {
+    // The sentences the page shows beside the numbers ("It opens at 09:00 their time..."), in --lang.
+    auto catalogs = i18n::Catalogs::load(app::resources_dir(settings) / "locales");
+    if (!catalogs.ok()) {
+      err << "twinning preview: " << catalogs.error().message << "\n";
+      return 1;
+    }
+    render::add_call_sentences(view.value(), catalogs.value().get(o.lang));
+  }
+  if (*channel == domain::Channel::webform) {
+    // What automated sending would fill in on each described form, field by field (null: left as
+    // the site sets it), so organizers can check a definition before an operator allows the site.
+    app::ActionInput who;
+    who.name = supporter.value().name.empty() ? "Supporter" : supporter.value().name;
+    who.email = supporter_email.empty() ? "supporter@example.org" : supporter_email;
+    who.country = supporter.value().country;
+    for (auto& t : view.value()["targets"]) {
+      const auto* target = c.find_target(t["id"].get<std::string>());
+      const auto* form = target != nullptr ? domain::webform_for(c, target->id) : nullptr;
+      if (form == nullptr) continue;
+      auto job = app::webform_job(c, *target, *form, who, o.lang, settings.base_url(), i18n::Catalog(), settings.mail);
+      if (!job.ok()) {
+        err << "twinning preview: " << job.error().message << "\n";
+        return 1;
+      }
+      nlohmann::json post = nlohmann::json::array();
+      for (const auto& f : job.value().fields) {
+        post.push_back({{"name", f.name}, {"label", f.label}, {"value", f.value ? nlohmann::json(*f.value) : nullptr}});
+      }
+      t["post"] = post;
+    }
   }
   if (*channel == domain::Channel::email) {
     // The exact messages as they would leave (RFC 5322), and the links for the supporter's own mail.

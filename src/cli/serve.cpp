@@ -37,6 +37,13 @@ int serve(const Settings& settings) {
   hooks.render_error = [&app_ptr](const http::Request* req, const Error& e) {
     return http::handlers::render_error(*app_ptr, req, e);
   };
+  // Every page's inline style sheet is allowed by its hash; it changes only with a reload, so the
+  // headers are made once per site and shared (the aliasing pointer keeps that site alive).
+  hooks.default_headers = [&app_ptr]() -> std::shared_ptr<const http::HeaderList> {
+    if (app_ptr == nullptr) return nullptr;
+    auto site = app_ptr->site();
+    return std::shared_ptr<const http::HeaderList>(site, &site->security_headers());
+  };
   http::Server server(settings, router, hooks);
   if (auto started = server.start(); !started.ok()) {
     std::cerr << "twinning: cannot listen on " << settings.listen << ": " << started.error().message << "\n";

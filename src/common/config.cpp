@@ -28,6 +28,8 @@ constexpr std::uint64_t kMaxThreads = 1024;
 constexpr std::uint64_t kMaxDurationS = 90ULL * 24 * 60 * 60;  // 90 days
 constexpr std::uint64_t kMaxMailBatch = 10'000;
 constexpr std::uint64_t kMaxPerHour = 1'000'000;
+constexpr std::uint64_t kMaxWrongNumberFlag = 1'000'000;
+constexpr std::uint64_t kMaxRedirects = 50;
 
 bool is_ip_address(const std::string& text) {
   unsigned char buf[sizeof(struct in6_addr)];
@@ -71,12 +73,16 @@ class SettingsReader {
         {"data_dir", [&](auto& n, auto& k) { return path(n, k, s.data_dir); }},
         {"campaigns_dir", [&](auto& n, auto& k) { return path(n, k, s.campaigns_dir); }},
         {"resources_dir", [&](auto& n, auto& k) { return path(n, k, s.resources_dir); }},
+        {"address_data_dir", [&](auto& n, auto& k) { return path(n, k, s.address_data_dir); }},
         {"public_url", [&](auto& n, auto& k) { return text(n, k, s.public_url); }},
         {"trusted_proxies", [&](auto& n, auto& k) { return text_list(n, k, s.trusted_proxies); }},
         {"threads", [&](auto& n, auto& k) { return number(n, k, 0, kMaxThreads, s.threads); }},
         {"log_level", [&](auto& n, auto& k) { return text(n, k, s.log_level); }},
+        {"public_suffix_list", [&](auto& n, auto& k) { return path(n, k, s.public_suffix_list); }},
         {"limits", [&](auto& n, auto& k) { return limits(n, k, s.limits); }},
         {"mail", [&](auto& n, auto& k) { return mail(n, k, s.mail); }},
+        {"webform", [&](auto& n, auto& k) { return webform(n, k, s.webform); }},
+        {"calls", [&](auto& n, auto& k) { return calls(n, k, s.calls); }},
     };
     if (auto r = each_key(root, "", keys); !r) return r.error();
     if (auto r = validate(root, s); !r) return r.error();
@@ -229,6 +235,51 @@ class SettingsReader {
                   "\"mail.dkim_domain\" must be a domain name, not \"" + m.dkim_domain + "\"");
     }
     return {};
+  }
+
+  Result<void> calls(const YAML::Node& n, const std::string& key, CallSettings& c) {
+    if (n.IsNull()) return {};
+    if (!n.IsMap()) return fail(n, key, "\"" + key + "\" must be a map");
+    const KeyTable table = {
+        {"wrong_number_flag_after",
+         [&](auto& v, auto& k) { return number(v, k, 0, kMaxWrongNumberFlag, c.wrong_number_flag_after); }},
+    };
+    return each_key(n, key, table);
+  }
+
+  Result<void> webform(const YAML::Node& n, const std::string& key, WebformSettings& w) {
+    if (n.IsNull()) return {};
+    if (!n.IsMap()) return fail(n, key, "\"" + key + "\" must be a map");
+    const KeyTable table = {
+        {"automated_hosts",
+         [&](auto& v, auto& k) -> Result<void> {
+           if (auto r = text_list(v, k, w.automated_hosts); !r) return r;
+           for (auto& host : w.automated_hosts) {
+             // Exact host names only: a pattern or URL here could let posts reach a site by mistake.
+             if (!is_host_name(host) && !is_ip_address(host)) {
+               return fail(v, k, "\"" + k + "\" lists host names such as council.example.org; \"" + host +
+                                     "\" is not one");
+             }
+             std::transform(host.begin(), host.end(), host.begin(),
+                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+           }
+           return {};
+         }},
+        {"per_host_interval_s",
+         [&](auto& v, auto& k) -> Result<void> {
+           std::uint64_t s = 0;  // 0 turns pacing off (tests)
+           if (auto r = number(v, k, 0, kMaxDurationS, s); !r) return r;
+           w.per_host_interval = std::chrono::seconds(static_cast<std::chrono::seconds::rep>(s));
+           return {};
+         }},
+        {"connect_timeout_ms", [&](auto& v, auto& k) { return duration(v, k, w.connect_timeout); }},
+        {"timeout_ms", [&](auto& v, auto& k) { return duration(v, k, w.timeout); }},
+        {"max_redirects", [&](auto& v, auto& k) { return number(v, k, 0, kMaxRedirects, w.max_redirects); }},
+        {"max_response_bytes",
+         [&](auto& v, auto& k) { return number(v, k, 1024, kMaxSizeBytes, w.max_response_bytes); }},
+        {"user_agent", [&](auto& v, auto& k) { return text(v, k, w.user_agent); }},
+    };
+    return each_key(n, key, table);
   }
 
   Result<void> limits(const YAML::Node& n, const std::string& key, Limits& l) {

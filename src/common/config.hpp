@@ -3,10 +3,12 @@
 // then overridden from the command line. Limits are named here, never written inline.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "common/public_suffix.hpp"
 #include "common/result.hpp"
 
 namespace twinning {
@@ -45,17 +47,43 @@ struct MailSettings {
   std::string dkim_domain;              // d= of the signature; empty: each message's From domain
 };
 
+// Filling in officials' own web forms for supporters (src/delivery/webform/). Nothing is posted
+// to a site unless its host is listed here and the campaign's definition is marked automated.
+struct WebformSettings {
+  std::vector<std::string> automated_hosts;  // host names, exact (e.g. council.example.org)
+  std::chrono::seconds per_host_interval{30};  // between two posts to one host; 0: no pacing
+  std::chrono::milliseconds connect_timeout{10000};  // to open the connection (TCP and TLS)
+  std::chrono::milliseconds timeout{30000};          // for one whole request and its answer
+  std::size_t max_redirects = 5;                      // followed per request; more is a failure
+  std::size_t max_response_bytes = 2 * 1024 * 1024;   // one answer's body; more is a failure
+  std::string user_agent = "twinning (web-form submitter)";
+};
+
+// The call channel (docs/campaigns.md, "Calls").
+struct CallSettings {
+  // "Wrong number" reports for one target's number after which `twinning calls` flags it for
+  // organizers to check; 0 never flags.
+  std::int64_t wrong_number_flag_after = 3;
+};
+
 struct Settings {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
   std::filesystem::path data_dir = "data";
   std::filesystem::path campaigns_dir = "campaigns";
   std::filesystem::path resources_dir;  // templates/, locales/, static/; default: the source tree
+  // The OpenCage address-formatting data (templates.json...); empty:
+  // <resources_dir>/node_modules/@fragaria/address-formatter/src/templates, which npm ci installs.
+  std::filesystem::path address_data_dir;
   std::string public_url;               // base of every link the product writes; default from listen
   std::vector<std::string> trusted_proxies;  // IPs allowed to set the client address (X-Forwarded-For)
   unsigned threads = 0;                      // server threads; 0 = one per core
   Limits limits;
   std::string log_level = "info";
   MailSettings mail;
+  // The top-level domains links in posts are recognized by (Debian's publicsuffix package).
+  std::filesystem::path public_suffix_list = kDefaultPublicSuffixList;
+  WebformSettings webform;
+  CallSettings calls;
 
   // The public URL without a trailing slash ("http://127.0.0.1:8080" when none is configured).
   std::string base_url(unsigned bound_port = 0) const;

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "delivery/spool_transport.hpp"
+#include "delivery/webform/sender.hpp"
 
 namespace twinning::delivery {
 
@@ -66,9 +67,11 @@ DeliveryLock::~DeliveryLock() {
   if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
 }
 
-Worker::Worker(store::Store& store, Transport& transport, Clock clock, Random random, WorkerOptions options)
+Worker::Worker(store::Store& store, Transport& transport, Clock clock, Random random, WorkerOptions options,
+               std::map<std::string, JobHandler*> handlers)
     : store_(store),
       transport_(transport),
+      handlers_(std::move(handlers)),
       clock_(std::move(clock)),
       random_(std::move(random)),
       options_(std::move(options)) {}
@@ -116,7 +119,21 @@ std::size_t Worker::run_once() {
     transport_.idle();
     return 0;
   }
-  for (const auto& row : *claimed) record(row, transport_.send(row));
+  for (const auto& row : *claimed) {
+    if (auto it = handlers_.find(row.kind); it != handlers_.end()) {
+      const WorkerStats delta = it->second->handle(row);
+      std::lock_guard lock(stats_mutex_);
+      stats_.sent += delta.sent;
+      stats_.retried += delta.retried;
+      stats_.failed += delta.failed;
+      stats_.store_errors += delta.store_errors;
+    } else if (row.kind != "email") {
+      // A transport would hand it to the mail relay as if it were a message: never.
+      record(row, {SendOutcome::Kind::permanent, "this worker has no sender for \"" + row.kind + "\" messages", false});
+    } else {
+      record(row, transport_.send(row));
+    }
+  }
   return claimed->size();
 }
 
@@ -207,10 +224,14 @@ WorkerStats Worker::stats() const {
 Result<std::unique_ptr<DeliveryService>> DeliveryService::start(store::Store& store, const Settings& settings) {
   auto transport = make_transport(settings);
   if (!transport) return transport.error();
-  auto worker = std::make_unique<Worker>(store, *transport.value(), system_clock(), system_random(),
-                                         WorkerOptions::from(settings));
+  const auto options = WorkerOptions::from(settings);
+  auto webform = std::make_unique<webform::WebformSender>(store, *transport.value(), system_clock(), system_random(),
+                                                          options.retry, settings.webform);
+  auto worker = std::make_unique<Worker>(store, *transport.value(), system_clock(), system_random(), options,
+                                         std::map<std::string, JobHandler*>{{"webform", webform.get()}});
   spdlog::info("delivery: sending through {}", transport.value()->describe());
-  std::unique_ptr<DeliveryService> service(new DeliveryService(std::move(transport).value(), std::move(worker)));
+  std::unique_ptr<DeliveryService> service(
+      new DeliveryService(std::move(transport).value(), std::move(webform), std::move(worker)));
   service->thread_ = std::jthread([w = service->worker_.get()](std::stop_token stop) { w->run(stop); });
   return service;
 }

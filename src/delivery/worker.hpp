@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stop_token>
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -61,9 +63,20 @@ struct WorkerStats {
   std::uint64_t sent = 0, retried = 0, failed = 0, flagged = 0, store_errors = 0;
 };
 
+// Delivers the outbox messages of one kind that need more than a Transport (web forms: pacing
+// per host, the crash rule after a post, telling the supporter when it stops). It records each
+// outcome in the store itself and returns what it did, for the worker's counts.
+class JobHandler {
+ public:
+  virtual ~JobHandler() = default;
+  virtual WorkerStats handle(const store::OutboxRow& row) = 0;
+};
+
 class Worker {
  public:
-  Worker(store::Store& store, Transport& transport, Clock clock, Random random, WorkerOptions options);
+  // Messages of a kind in `handlers` go to that handler; the others (email) to `transport`.
+  Worker(store::Store& store, Transport& transport, Clock clock, Random random, WorkerOptions options,
+         std::map<std::string, JobHandler*> handlers = {});
 
   // One pass: expire unconfirmed messages; unless paused, claim a batch (honouring pacing), send
   // each and record the outcome. Returns how many messages were handed to the transport.
@@ -86,6 +99,7 @@ class Worker {
 
   store::Store& store_;
   Transport& transport_;
+  std::map<std::string, JobHandler*> handlers_;
   Clock clock_;
   Random random_;
   WorkerOptions options_;
@@ -113,9 +127,11 @@ class DeliveryService {
   const Transport& transport() const { return *transport_; }
 
  private:
-  DeliveryService(std::unique_ptr<Transport> transport, std::unique_ptr<Worker> worker)
-      : transport_(std::move(transport)), worker_(std::move(worker)) {}
+  DeliveryService(std::unique_ptr<Transport> transport, std::unique_ptr<JobHandler> webform,
+                  std::unique_ptr<Worker> worker)
+      : transport_(std::move(transport)), webform_(std::move(webform)), worker_(std::move(worker)) {}
   std::unique_ptr<Transport> transport_;
+  std::unique_ptr<JobHandler> webform_;
   std::unique_ptr<Worker> worker_;
   std::jthread thread_;
 };

@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -114,6 +115,8 @@ struct PetitionSettings {
 
 using TimePoint = std::chrono::sys_seconds;
 
+struct Webforms;  // domain/webform.hpp
+
 struct Campaign {
   std::string id;  // the folder name
   int format = 1;
@@ -131,6 +134,9 @@ struct Campaign {
   std::vector<MediaLink> media;
   // texts[lang]["section.key"] = Mustache template, e.g. texts["da"]["email.subject"].
   std::map<std::string, std::map<std::string, std::string>> texts;
+  // The web-form definitions and which target uses which (domain/webform.hpp); null when the
+  // campaign has none. Behind a pointer so this header need not include the web-form model.
+  std::shared_ptr<const Webforms> webforms;
 
   const std::string& default_language() const { return languages.front(); }
   bool has_language(const std::string& lang) const;

@@ -213,10 +213,12 @@ std::string_view cached_http_date() {
 
 // Writes a response's status line and header block into `out` (reused between responses, so it
 // rarely allocates). The same bytes Beast's serializer wrote before (docs/decisions/0003): the
-// handler's headers in their order (the server's own are skipped with a warning), then Date,
+// handler's headers in their order (the server's own are skipped with a warning), the default headers the
+// handler did not set (ServerHooks::default_headers), then Date,
 // Server, Content-Length unless the status has no body (a HEAD response says its GET's length),
 // then Connection as Beast's keep_alive() would set it. Headers were validated by the caller.
-void compose_head(std::string& out, const Response& r, unsigned version, bool keep, std::string_view date) {
+void compose_head(std::string& out, const Response& r, unsigned version, bool keep, std::string_view date,
+                  const HeaderList* defaults) {
   out.clear();
   out += "HTTP/";
   out += static_cast<char>('0' + version / 10 % 10);
@@ -237,6 +239,17 @@ void compose_head(std::string& out, const Response& r, unsigned version, bool ke
     out += ": ";
     out += value;
     out += "\r\n";
+  }
+  if (defaults != nullptr) {
+    for (const auto& [name, value] : *defaults) {
+      const bool own = std::any_of(r.headers.begin(), r.headers.end(),
+                                   [&name = name](const auto& h) { return iequals(h.first, name); });
+      if (own) continue;
+      out += name;
+      out += ": ";
+      out += value;
+      out += "\r\n";
+    }
   }
   out += "Date: ";
   out += date;
@@ -399,6 +412,15 @@ class Core {
   }
 
   Response error_response(const Request* req, const Error& e) const;
+  std::shared_ptr<const HeaderList> default_headers() const {
+    if (!hooks_.default_headers) return nullptr;
+    try {
+      return hooks_.default_headers();
+    } catch (const std::exception& e) {
+      spdlog::error("the default-headers hook threw: {}", e.what());
+      return nullptr;
+    }
+  }
 
   void count_served() { ++served_; }
   // Registration fails once stop() has begun, so no connection escapes the stop.
@@ -759,7 +781,8 @@ class Session : public std::enable_shared_from_this<Session> {
       r = core_.error_response(nullptr, Error::make(ErrorKind::internal, "Internal error.", {},
                                                     "a handler set a header with a bad name or a CR/LF in its value"));
     }
-    compose_head(head_, r, version, keep, cached_http_date());
+    const auto defaults = core_.default_headers();
+    compose_head(head_, r, version, keep, cached_http_date(), defaults.get());
     // Head and body in one gathered write: the shared body is sent from where it is, not copied,
     // and `r` keeps it alive until the write has completed.
     const bool bodiless = r.status < 200 || r.status == 204 || r.status == 304;

@@ -14,6 +14,7 @@
 #include "common/result.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
+#include "http/security_headers.hpp"
 
 namespace twinning::http {
 
@@ -24,6 +25,10 @@ struct ServerHooks {
   // server's threads, concurrently: it must be thread-safe. If empty or throwing, a plain-text
   // response with e.message is sent instead.
   std::function<Response(const Request* req, const Error& e)> render_error;
+  // Headers added to every response that does not set the same header itself (names compared
+  // without case): the security headers of security_headers.hpp. Called once per response, on the
+  // server's threads; null or empty: none.
+  std::function<std::shared_ptr<const HeaderList>()> default_headers;
 };
 
 class Server {

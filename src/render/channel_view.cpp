@@ -1,7 +1,12 @@
 #include "render/channel_view.hpp"
 
+#include "i18n/catalog.hpp"
+#include "render/call_view.hpp"
+#include "render/address_block.hpp"
 #include "render/contact.hpp"
+#include "render/post_view.hpp"
 #include "render/text.hpp"
+#include "render/webform_guide.hpp"
 
 namespace twinning::render {
 
@@ -22,7 +27,9 @@ class Composer {
     if (ctx_.placeholders) {
       v["supporter.name"] = ctx_.placeholder(lang, "placeholder.name");
       v["supporter.first_name"] = v["supporter.name"];
-      v["supporter.country"] = ctx_.placeholder(lang, "placeholder.country");
+      // A caller's chosen country is known before their name (the call block asks for it first).
+      v["supporter.country"] = ctx_.supporter.country.empty() ? ctx_.placeholder(lang, "placeholder.country")
+                                                              : i18n::country_name(ctx_.supporter.country, lang);
     } else {
       add_supporter_vars(v, ctx_.supporter, lang);
     }
@@ -118,6 +125,8 @@ class Composer {
     if (target_lang != ctx_.lang) view["translation"] = message(channel, target, ctx_.lang, keys);
   }
 
+  // Per target: its form's address, the message in its language and, when the campaign
+  // describes the form, the guided steps (webform_guide.hpp) and where "done" is recorded.
   json webform() const {
     json targets = json::array();
     const Target* first = nullptr;
@@ -127,6 +136,23 @@ class Composer {
       p["url"] = t->contact.web_form.value_or("");
       const std::string lang = language_for(c_, *t);
       p["message"] = message("webform", t, lang, {"webform.body"});
+      p["done_url"] = webform_done_path(c_, ctx_.lang, t->id);
+      if (const auto* form = domain::webform_for(c_, t->id)) {
+        GuideValues g;
+        g.lang = ctx_.lang;
+        g.fallback_lang = c_.default_language();
+        g.site_lang = lang;
+        g.subject = p["message"]["subject"];
+        g.body = p["message"]["body"];
+        if (ctx_.placeholders) {
+          g.placeholder_name = ctx_.placeholder(ctx_.lang, "placeholder.name");
+          g.placeholder_email = ctx_.placeholder(ctx_.lang, "placeholder.email");
+          g.placeholder_phone = ctx_.placeholder(ctx_.lang, "placeholder.phone");
+        } else {
+          g.name = ctx_.supporter.name;
+        }
+        p["form"] = webform_guide(*form, g);
+      }
       targets.push_back(p);
     }
     json view = {{"targets", targets}};
@@ -144,6 +170,7 @@ class Composer {
         blocks.push_back({{"script", a.script}, {"lang", a.language}, {"lines", address_lines(a)}});
       }
       p["addresses"] = blocks;
+      if (!t->contact.postal.empty()) p["envelope"] = envelope(*t);
       recipients.push_back(p);
       if (t->role == Role::to && main == nullptr) main = t;
     }
@@ -157,28 +184,40 @@ class Composer {
     return view;
   }
 
+  // What to dial from the supporter's country, the office's state at ctx_.at in both zones, the
+  // script in the supporter's language and the key ask in the target's (call_view.hpp).
+  // What the letter and its envelope carry for `t` (render/address_block.hpp): the window block
+  // in the destination's own script, the transliterations outside it. Without a known supporter
+  // country the letter is taken to cross a border, so the window ends with the country line.
+  json envelope(const Target& t) const {
+    auto formatter = address_formatter();
+    if (!formatter.ok()) throw ErrorException(formatter.error());
+    auto blocks = address_blocks(*formatter.value(), t.contact.postal, ctx_.supporter.country);
+    if (!blocks.ok()) throw ErrorException(blocks.error());
+    auto block_json = [](const AddressBlock& b) {
+      return json{{"script", b.script}, {"lang", b.language}, {"lines", b.lines}, {"longest_line", b.longest_line}};
+    };
+    json outside = json::array();
+    for (const auto& b : blocks->outside) outside.push_back(block_json(b));
+    return {{"window", block_json(blocks->window)}, {"outside", outside}};
+  }
+
   json call() const {
+    const CallerView caller = caller_of(ctx_.supporter);
     json targets = json::array();
     const Target* first = nullptr;
     for (const auto* t : c_.targets_for(Channel::call)) {
       if (!t->contact.phone) continue;
       if (first == nullptr) first = t;
       json p = person(*t);
-      p["phone"] = *t->contact.phone;
-      p["international"] = phone_international(*t->contact.phone);
-      p["tel"] = "tel:" + *t->contact.phone;
-      p["time_zone"] = t->time_zone;
-      p["office_hours"] = office_hours_lines(t->hours, ctx_.lang);
-      if (ctx_.at && !t->time_zone.empty()) {
-        const LocalTime local = local_time(t->time_zone, *ctx_.at);
-        p["local_time"] = hhmm(local.minutes);
-        p["open_now"] = t->hours.empty() ? json(nullptr) : json(is_open(t->hours, local));
-      }
+      p.update(call_target(c_, *t, caller, ctx_.lang, ctx_.at));
       const std::string tl = language_for(c_, *t);
       p["ask_short"] = {{"lang", tl}, {"text", text(tl, "call.ask_short", t)}};
       targets.push_back(p);
     }
-    return {{"targets", targets}, {"script", text(ctx_.lang, "call.script", first)}};
+    return {{"caller", caller_json(caller, ctx_.lang)},
+            {"targets", targets},
+            {"script", text(ctx_.lang, "call.script", first)}};
   }
 
   json post() const {
@@ -188,10 +227,11 @@ class Composer {
       if (t.role != Role::public_) continue;
       for (const auto& [network, handle] : t.contact.social) handles.push_back(handle);
     }
-    return {{"lang", ctx_.lang},
-            {"text", body},
-            {"handles", handles},
-            {"intent_url", "https://x.com/intent/post?text=" + url_encode(body)}};
+    PostViewInput in{c_.id, ctx_.lang, body, {}};
+    for (const auto& h : handles) in.handles.push_back(h);
+    auto view = post_view(in);
+    if (!view.ok()) throw ErrorException(view.error());
+    return std::move(view).value();
   }
 
   json share() const {
@@ -210,7 +250,12 @@ class Composer {
         {"LINE", "https://social-plugins.line.me/lineit/share?url=" + u},
     };
     for (const auto& [name, href] : list) links.push_back({{"name", name}, {"href", href}});
-    return {{"text", body}, {"url", ctx_.page_url}, {"links", links}};
+    // The QR code and the Open Graph image are served beside the page (http/handlers/share.cpp).
+    return {{"text", body},
+            {"url", ctx_.page_url},
+            {"links", links},
+            {"qr_svg", ctx_.page_url + "qr.svg"},
+            {"og_image", ctx_.page_url + "og.png"}};
   }
 
   json petition() const {

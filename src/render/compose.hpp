@@ -14,6 +14,7 @@ namespace twinning::render {
 struct SupporterView {
   std::string name;     // as the supporter wrote it
   std::string country;  // ISO 3166-1 alpha-2, may be empty
+  std::string time_zone = {};  // IANA; empty: their country's main zone (the call block's "your time")
 };
 
 // The first word of a name, the way a caller would introduce themselves ("Ana" of "Ana Lima").

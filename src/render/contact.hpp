@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "domain/campaign.hpp"
+#include "domain/office_hours.hpp"
 
 namespace twinning::render {
 
@@ -17,18 +18,17 @@ std::string phone_international(const std::string& e164);
 // {"Mon–Thu 09:00–15:00", "Fri 09:00–13:00"}.
 std::vector<std::string> office_hours_lines(const domain::OfficeHours& hours, const std::string& lang);
 
-struct LocalTime {
-  int weekday = 0;  // 0 = Monday
-  int minutes = 0;  // since local midnight
-};
-// The wall-clock time in an IANA zone at `at` (ICU time zones, daylight saving included).
-LocalTime local_time(const std::string& time_zone, std::chrono::sys_seconds at);
-bool is_open(const domain::OfficeHours& hours, const LocalTime& t);
+// The wall clock and opening rules live in domain/office_hours.hpp; these names stay for the
+// page code that reads them from here.
+using domain::is_open;
+using domain::local_time;
+using domain::LocalTime;
 std::string hhmm(int minutes);
 
-// The lines of a postal address block in the order of its script and country. A simple order
-// per country, enough for the page until the letter channel formats addresses with the
-// OpenCage templates.
+// The lines of a postal address block as the page shows it: formatted by the OpenCage rules in
+// the variant of its language and script (render/address_block.hpp), its extra lines, then the
+// country in capital Latin letters. Throws ErrorException when the address data cannot be read or
+// the address is refused (campaign check reports both before a page is built).
 std::vector<std::string> address_lines(const domain::PostalAddress& a);
 
 }  // namespace twinning::render

@@ -4,11 +4,14 @@
 #include <sstream>
 
 #include "mail/links.hpp"
+#include "render/call_view.hpp"
 #include "render/channel_view.hpp"
 #include "render/compose.hpp"
 #include "render/contact.hpp"
 #include "render/mustache_data.hpp"
+#include "render/share_meta.hpp"
 #include "render/text.hpp"
+#include "render/webform_guide.hpp"
 
 namespace twinning::render {
 
@@ -20,10 +23,26 @@ std::string campaign_path(const std::string& campaign_id, const std::string& lan
 }
 
 namespace {
+// Written by templates/campaign.mustache around the call block. Nothing else can produce them:
+// every inserted value is escaped, so "<!--" never comes from a campaign's text.
+constexpr std::string_view kCallBlockOpen = "<!--call-block-->";
+constexpr std::string_view kCallBlockClose = "<!--/call-block-->";
+}  // namespace
+
+std::optional<CallBlockCut> cut_at_call_block(std::string_view page) {
+  const auto open = page.find(kCallBlockOpen);
+  if (open == std::string_view::npos) return std::nullopt;
+  const auto close = page.find(kCallBlockClose, open + kCallBlockOpen.size());
+  if (close == std::string_view::npos) return std::nullopt;
+  return CallBlockCut{page.substr(0, open + kCallBlockOpen.size()), page.substr(close)};
+}
+
+namespace {
 
 const char* const kTemplateNames[] = {"layout",      "campaign", "message",          "form",
                                      "email_form",  "index",    "supporter_fields", "consents",
-                                     "form_errors", "notice",   "outbox"};
+                                     "form_errors", "notice",   "outbox",           "call",
+                                     "webform_form", "post",    "share"};
 
 Result<std::string> read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -77,15 +96,18 @@ mstch::data from_json(const nlohmann::json& j) {
 
 class CampaignPage {
  public:
+  // `caller` and `at`: the call block for one caller at one time (Pages::call_block); the page
+  // rendered once has neither.
   CampaignPage(const domain::Campaign& c, const i18n::Catalogs& catalogs, const std::string& lang,
-               const std::string& base_url)
+               const std::string& base_url, SupporterView caller = {},
+               std::optional<std::chrono::sys_seconds> at = std::nullopt)
       : c_(c),
         catalogs_(catalogs),
         t_(catalogs.get(lang)),
         lang_(lang),
-        ctx_{c, lang, base_url + campaign_path(c.id, lang), {}, true,
+        ctx_{c, lang, base_url + campaign_path(c.id, lang), std::move(caller), true,
              [&catalogs](const std::string& l, const std::string& key) { return catalogs.get(l).get(key); },
-             std::nullopt} {}
+             at} {}
 
   std::string text(const std::string& key) const {
     if (c_.text(lang_, key) == nullptr) return {};
@@ -143,11 +165,35 @@ class CampaignPage {
         std::string handles;
         for (const auto& h : j["handles"]) handles += (handles.empty() ? "" : " ") + h.get<std::string>();
         j["handles_text"] = handles;
+        // One line per network: "X: 247 of 280", with the unit's word and whether it fits.
+        // app.js fills the same words again as the supporter edits (count_template).
+        for (auto& n : j["networks"]) {
+          const std::string words = t_.get("channel.post.count." + n["unit"].get<std::string>());
+          n["count_template"] = fill(words, Vars{{"length", "{length}"}, {"limit", "{limit}"}});
+          n["count_text"] = fill(words, Vars{{"length", n["length"].dump()}, {"limit", n["limit"].dump()}});
+          n["open_text"] = fill(t_.get("channel.post.open_on"), Vars{{"network", n["name"].get<std::string>()}});
+          n["is_mastodon"] = n["id"] == "mastodon";
+        }
         break;
       }
-      case domain::Channel::call:
-        for (auto& t : j["targets"]) t["has_hours"] = !t["office_hours"].empty();
+      case domain::Channel::call: {
+        const std::string path = campaign_path(c_.id, lang_);
+        for (auto& t : j["targets"]) {
+          t["has_hours"] = !t["office_hours"].empty();
+          t["outcome_path"] = path + "call/" + url_encode(t["id"].get<std::string>()) + "/outcome";
+        }
+        j["page_path"] = path;
+        j["fragment_path"] = path + "call";
+        nlohmann::json countries = nlohmann::json::array();
+        const std::string chosen = ctx_.supporter.country;
+        for (const auto& country : i18n::countries(lang_)) {
+          countries.push_back({{"code", country.code}, {"name", country.name}, {"selected", country.code == chosen}});
+        }
+        j["countries"] = std::move(countries);
+        j["caller"]["zones"] = zone_choices(caller_of(ctx_.supporter), lang_);
+        add_call_sentences(j, t_);
         break;
+      }
       case domain::Channel::webform:
         if (!j["targets"].empty()) j["main_message"] = j["targets"][0]["message"];
         break;
@@ -214,6 +260,19 @@ class CampaignPage {
 };
 
 mstch::data catalog_data(const i18n::Catalog& t) { return object_from(t.words()); }
+
+// The Open Graph and Twitter card tags of the layout's head (escaped by the template).
+mstch::data share_meta_data(const ShareMeta& m) {
+  mstch::data o = object_from(std::map<std::string, std::string>{{"url", m.url},
+                                                                 {"title", m.title},
+                                                                 {"description", m.description},
+                                                                 {"image", m.image},
+                                                                 {"image_alt", m.image_alt},
+                                                                 {"site_name", m.site_name},
+                                                                 {"locale", m.locale}});
+  o.set("alternate_locales", list_of(m.alternate_locales));
+  return o;
+}
 
 // What every form shows: the words, the values sent and the errors by field, the countries.
 // The partials read `templates`, which outlives the rendering.
@@ -286,6 +345,44 @@ struct LayoutInput {
 
 }  // namespace
 
+Result<nlohmann::json> Pages::call_view(const domain::Campaign& c, const i18n::Catalogs& catalogs,
+                                        const std::string& lang, const std::string& base_url,
+                                        const SupporterView& caller, std::chrono::sys_seconds now) const {
+  try {
+    auto v = CampaignPage(c, catalogs, lang, base_url, caller, now).view(domain::Channel::call);
+    if (v.ok()) {
+      v.value().erase("countries");  // the page's <select>s, not data
+      v.value()["caller"].erase("zones");
+    }
+    return v;
+  } catch (const ErrorException& e) {
+    return e.error();
+  }
+}
+
+Result<std::string> Pages::call_block(const domain::Campaign& c, const i18n::Catalogs& catalogs,
+                                      const std::string& lang, const std::string& base_url,
+                                      const SupporterView& caller, std::chrono::sys_seconds now, bool closed) const {
+  try {
+    auto v = CampaignPage(c, catalogs, lang, base_url, caller, now).view(domain::Channel::call);
+    if (!v.ok()) return v.error();
+    // The same context the page gives the partial: the call view, with `t` and `closed` above it.
+    // Of the interface words only the call block's own: converting all of them for every request
+    // cost more than the rest of the block.
+    std::map<std::string, std::string> words;
+    const auto& all = catalogs.get(lang).words();
+    for (auto it = all.lower_bound("channel.call."); it != all.end() && it->first.rfind("channel.call.", 0) == 0; ++it) {
+      words.insert(*it);
+    }
+    mstch::data d = from_json(v.value());
+    d.set("t", object_from(words));
+    d.set("closed", closed);
+    return render_template(templates_.at("call"), d);
+  } catch (const ErrorException& e) {
+    return e.error();
+  }
+}
+
 Result<std::string> Pages::campaign(const domain::Campaign& c, const i18n::Catalogs& catalogs, const std::string& lang,
                                     const std::string& base_url, bool closed, const FormState& form) const {
   try {
@@ -296,6 +393,9 @@ Result<std::string> Pages::campaign(const domain::Campaign& c, const i18n::Catal
     mstch::data d = std::move(built).value();
     d.set("t", catalog_data(t));
     d.set("message", mstch::partial([this] { return templates_.at("message"); }));
+    d.set("call_block", mstch::partial([this] { return templates_.at("call"); }));
+    d.set("post_block", mstch::partial([this] { return templates_.at("post"); }));
+    d.set("share_block", mstch::partial([this] { return templates_.at("share"); }));
 
     // The forms, rendered on their own so an error page can show one again with the values sent.
     const FormState empty_state;
@@ -346,13 +446,30 @@ Result<std::string> Pages::campaign(const domain::Campaign& c, const i18n::Catal
       d.set("email_form", render_template(templates_.at("email_form"), e));
     }
 
+    if (c.channel_enabled(domain::Channel::webform) && !closed) {
+      // "I have sent it" per target (and "fill them in for me" where the operator allows it):
+      // one form with the supporter's details, one button per target (webform_form.mustache).
+      const FormState& webform_state = form.form == "webform" ? form : empty_state;
+      mstch::data w = form_data(templates_, t, "w", campaign_path(c.id, lang) + "webform", webform_state, lang);
+      w.set("with_phone", true);
+      mstch::data done(mstch::data::type::list);
+      for (const auto& [name, href] : webform_done_buttons(c, lang)) {
+        done.push_back(object_from(std::map<std::string, std::string>{{"name", name}, {"href", href}}));
+      }
+      w.set("done", done);
+      w.set("automated", !webform_automated_targets(c, automated_hosts_).empty());
+      d.set("webform_form", render_template(templates_.at("webform_form"), w));
+    }
+
     LayoutInput in;
     in.lang = lang;
     in.page_title = page.text("page.title");
     in.content = render_template(templates_.at("campaign"), d);
     in.script = "/static/app.js";
     in.skip_target = closed ? "main" : "action-form";
-    if (!form.errors.empty()) in.skip_target = (form.form == "email" ? "m" : "a") + std::string("-errors");
+    if (!form.errors.empty()) {
+      in.skip_target = (form.form == "email" ? "m" : form.form == "webform" ? "w" : "a") + std::string("-errors");
+    }
     for (const auto& l : c.languages) {
       if (!catalogs.has(l)) continue;
       mstch::data o(mstch::data::type::object);
@@ -381,6 +498,7 @@ Result<std::string> Pages::campaign(const domain::Campaign& c, const i18n::Catal
     layout.set("languages", in.languages);
     layout.set("alternates", in.alternates);
     layout.set("has_languages", in.has_languages);
+    layout.set("og", share_meta_data(share_meta(c, lang, base_url, t)));
     return render_template(templates_.at("layout"), layout);
   } catch (const ErrorException& e) {
     return e.error();

@@ -74,7 +74,7 @@ class ServeTest(unittest.TestCase):
                 self.assertIn('href="tel:+4540781475"', html)
                 self.assertIn("+45 40 78 14 75", html)
                 self.assertIn("Christian X&#39;s Vej 39", html.replace("&apos;", "&#39;"))
-                self.assertIn("(58263) 전라남도 나주시 시청길 22", html)
+                self.assertIn("전라남도 나주시 시청길 22", html)  # the OpenCage KR_ko line
                 self.assertIn("@sukyeol__yoon", html)
                 # Consents are offered, none pre-ticked.
                 for name in ["consent_this_campaign", "consent_other_campaigns", "consent_public"]:
@@ -404,6 +404,23 @@ class CommandsTest(unittest.TestCase):
             target = json.loads(result.stdout)["view"]["targets"][0]
             self.assertEqual(target["open_now"], open_now, at)
             self.assertEqual(target["international"], "+45 40 78 14 75")
+
+    def test_preview_call_dial_strings_and_both_clocks(self):
+        d = os.path.join(SOURCE_DIR, "campaigns", CAMPAIGN)
+        at = "2026-11-25T02:14:00+01:00"
+        for origin, dial in [("US", "011 45 40 78 14 75"), ("DE", "00 45 40 78 14 75"), ("DK", "40 78 14 75")]:
+            result = run("preview", d, "--channel", "call", "--lang", "en", "--from", origin, "--at", at,
+                         "--resources", SOURCE_DIR)
+            target = json.loads(result.stdout)["view"]["targets"][0]
+            self.assertEqual(target["dialing"]["dial"], dial, origin)
+            self.assertEqual(target["tel"], "tel:+4540781475")
+        result = run("preview", d, "--channel", "call", "--lang", "en", "--from", "KR", "--at", at,
+                     "--resources", SOURCE_DIR)
+        target = json.loads(result.stdout)["view"]["targets"][0]
+        self.assertTrue(target["dialing"]["choose_prefix"])
+        self.assertIn("001", target["dialing"]["prefix_choices"])
+        self.assertEqual(target["status_text"], "Their office is closed now: it is 02:14 in Haderslev. "
+                                                "It opens at 09:00 their time, which is 17:00 your time.")
 
     def test_preview_bad_arguments(self):
         d = os.path.join(SOURCE_DIR, "campaigns", CAMPAIGN)

@@ -37,9 +37,17 @@ void answer_invalid(app::App& app, const Request& req, const app::CampaignEntry&
                     const std::string& form, const std::vector<std::pair<std::string, std::string>>& fields,
                     const std::vector<app::FieldError>& problems, const Respond& respond);
 
+// The campaign page with its call block rendered for the caller the query names (from, zone, tz),
+// or the pre-rendered `page` as it is when the query names none.
+void answer_page_for_caller(app::App& app, const Request& req, const app::CampaignEntry& entry, const std::string& lang,
+                            const app::Asset& page, bool closed, const Respond& respond);
+
 void add_page_routes(Router& router, app::App& app);
 void add_action_routes(Router& router, app::App& app);
 void add_health_routes(Router& router, app::App& app);
 void add_email_routes(Router& router, app::App& app);
+void add_share_routes(Router& router, app::App& app);
+void add_webform_routes(Router& router, app::App& app);
+void add_call_routes(Router& router, app::App& app);
 
 }  // namespace twinning::http::handlers

@@ -48,9 +48,11 @@ void add_page_routes(Router& router, app::App& app) {
     const auto* entry = site->find(std::string(req.param("campaign")));
     if (entry == nullptr) return not_found(app, req, respond);
     const std::string lang(req.param("lang"));
-    const auto& pages = entry->campaign.open_at(app.now()) ? entry->open_pages : entry->closed_pages;
+    const bool closed = !entry->campaign.open_at(app.now());
+    const auto& pages = closed ? entry->closed_pages : entry->open_pages;
     auto it = pages.find(lang);
     if (it == pages.end()) return not_found(app, req, respond);
+    if (!req.query.empty()) return answer_page_for_caller(app, req, *entry, lang, it->second, closed, respond);
     Response res = asset_response(req, it->second, kRevalidate);
     res.set_header("Content-Language", lang);
     respond(std::move(res));

@@ -15,6 +15,9 @@ void add_routes(Router& router, app::App& app) {
   add_page_routes(router, app);
   add_action_routes(router, app);
   add_email_routes(router, app);
+  add_share_routes(router, app);
+  add_webform_routes(router, app);
+  add_call_routes(router, app);
 }
 
 Result<app::Fields> parse_action_body(app::App& app, const Request& req) {
