@@ -5,8 +5,10 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import tempfile
+import time
 import unittest
 import urllib.parse
 
@@ -431,6 +433,58 @@ class CommandsTest(unittest.TestCase):
             result = run("preview", d, *args, "--resources", SOURCE_DIR)
             self.assertNotEqual(result.returncode, 0)
             self.assertIn(needle, result.stderr)
+
+
+class SlowClientsTest(unittest.TestCase):
+    """Hundreds of idle connections and slow-header clients (slowloris) do not take the server from
+    other visitors, and a client that never finishes its request head is cut off after
+    read_timeout."""
+
+    def test_500_idle_connections_and_slow_clients_leave_room_for_a_visitor(self):
+        tmp = tempfile.mkdtemp(prefix="twinning-slow-")
+        config = os.path.join(tmp, "twinning.yaml")
+        with open(config, "w") as f:
+            f.write("limits:\n  read_timeout_ms: 1500\n")
+        server = Server(os.path.join(tmp, "data"), config=config).start()
+        sockets = []
+        try:
+            for _ in range(500):  # connected, nothing sent
+                sockets.append(socket.create_connection(("127.0.0.1", server.port), timeout=5))
+            slow = []
+            for _ in range(50):  # a request head that never ends, a byte at a time
+                c = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+                c.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                slow.append(c)
+            sockets += slow
+            started = time.monotonic()
+            status, _, _ = server.request("GET", f"/{CAMPAIGN}/en/", timeout=5)
+            elapsed = time.monotonic() - started
+            self.assertEqual(status, 200)
+            self.assertLess(elapsed, 2.0, f"a visitor waited {elapsed:.2f} s")
+            # The slow clients keep trickling bytes; read_timeout still ends them.
+            for c in slow:
+                c.sendall(b"a")
+            deadline = time.monotonic() + 10
+            closed = 0
+            for c in slow:
+                c.settimeout(max(0.1, deadline - time.monotonic()))
+                try:
+                    data = c.recv(4096)
+                    while data and b"\r\n\r\n" not in data:
+                        data += c.recv(4096)
+                    closed += 1  # answered (408) or closed (EOF)
+                except ConnectionResetError:
+                    closed += 1
+                except socket.timeout:
+                    pass  # still open at the deadline: counted as not cut off
+            self.assertEqual(closed, len(slow), "every slow client was cut off after read_timeout")
+            status, _, _ = server.request("GET", "/healthz", timeout=5)
+            self.assertEqual(status, 200)
+        finally:
+            for c in sockets:
+                c.close()
+            server.kill(signal.SIGTERM)
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
