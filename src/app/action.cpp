@@ -47,6 +47,25 @@ std::string lower_ascii(std::string s) {
 
 }  // namespace
 
+Result<Fields> without_honeypot(Fields fields) {
+  int seen = 0;
+  for (const auto& [name, value] : fields) {
+    if (name != kHoneypotField) continue;
+    if (++seen > 1) {
+      return Error::make(ErrorKind::bad_request, std::string("the field '") + kHoneypotField + "' was sent twice",
+                         kHoneypotField);
+    }
+    if (!value.empty()) {
+      return Error::make(ErrorKind::bad_request,
+                         "this form came with text in a field people never see, as programs fill it in; if you are "
+                         "a person, reload the page and send the form again",
+                         kHoneypotField, "honeypot field filled");
+    }
+  }
+  std::erase_if(fields, [](const auto& f) { return f.first == kHoneypotField; });
+  return fields;
+}
+
 Result<ActionInput> parse_action(const Fields& fields, const domain::Campaign& campaign,
                                  std::vector<FieldError>& problems, const ActionLimits& limits) {
   static const std::set<std::string> known(std::begin(kActionFields), std::end(kActionFields));

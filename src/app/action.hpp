@@ -44,6 +44,13 @@ struct ActionLimits {
 Result<ActionInput> parse_action(const Fields& fields, const domain::Campaign& campaign,
                                  std::vector<FieldError>& problems, const ActionLimits& limits = {});
 
+// The honeypot: a field every form carries, hidden from people (off-screen, aria-hidden, out of
+// the tab order) and filled in only by programs that fill in every field they find.
+inline constexpr const char* kHoneypotField = "fax_only";
+// Takes the honeypot out of `fields`: a bad request when it has text (the message says what a
+// person who got there anyway can do), the other fields otherwise. Sent twice is a bad request too.
+Result<Fields> without_honeypot(Fields fields);
+
 // Reads a JSON object body into fields: strings as they are, booleans as "yes"/"" .
 // Anything else (arrays, numbers, nested objects, duplicate keys) is a bad request naming the key.
 Result<Fields> fields_from_json(std::string_view body);

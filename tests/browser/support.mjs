@@ -100,7 +100,8 @@ export async function axeViolations(page) {
     const context = await page.context().browser().newContext({ viewport: page.viewportSize() });
     target = await context.newPage();
     await target.route("**/app.js", (route) => route.abort());
-    await target.route(url, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
+    // A predicate, not the URL itself: route() reads a string as a glob, where "?" is special.
+    await target.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
     await target.goto(url);
     if (!(await inject(target))) throw new Error("axe-core could not be loaded into the page");
   }

@@ -162,6 +162,17 @@ class ServeTest(unittest.TestCase):
                          {"this_campaign": 1, "other_campaigns": 0, "public_listing": 1})
         self.assertTrue(all(r[2] for r in rows))
 
+    def test_a_filled_honeypot_is_refused_and_records_nothing(self):
+        before = count_actions(self.data)
+        status, _, body = self.server.request(
+            "POST", f"/{CAMPAIGN}/en/action", body=form(**action_fields("honeypot-key-000001", fax_only="555 0100")),
+            headers=FORM_HEADERS)
+        self.assertEqual(status, 400)
+        self.assertIn("reload the page", body.decode())
+        self.assertEqual(count_actions(self.data), before)
+        page = self.get(f"/{CAMPAIGN}/en/")[2].decode()
+        self.assertRegex(page, r'<div class="hp" aria-hidden="true">.*name="fax_only" type="text" tabindex="-1"')
+
     def test_same_key_other_content_conflicts(self):
         key = "conflict-key-000001"
         self.server.request("POST", f"/{CAMPAIGN}/en/action", body=json.dumps(action_fields(key)),

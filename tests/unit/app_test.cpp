@@ -98,6 +98,25 @@ TEST_F(ActionTest, UnknownDuplicatedAndNonUtf8FieldsAreBadRequests) {
   EXPECT_EQ(in.error().field, "name");
 }
 
+TEST(Honeypot, AnEmptyHoneypotIsTakenOutAndTheRestKeptInOrder) {
+  auto out = without_honeypot({{"name", "Ana"}, {kHoneypotField, ""}, {"email", "ana@example.org"}});
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out.value(), (Fields{{"name", "Ana"}, {"email", "ana@example.org"}}));
+  // A form without it (an API client) is fine too.
+  EXPECT_TRUE(without_honeypot({{"name", "Ana"}}).ok());
+}
+
+TEST(Honeypot, TextInItOrTwoOfItAreRefusedSayingWhatAPersonCanDo) {
+  auto filled = without_honeypot({{"name", "Ana"}, {kHoneypotField, "+1 555 0100"}});
+  ASSERT_FALSE(filled.ok());
+  EXPECT_EQ(filled.error().kind, ErrorKind::bad_request);
+  EXPECT_EQ(filled.error().field, kHoneypotField);
+  EXPECT_NE(filled.error().message.find("reload the page"), std::string::npos);
+  auto twice = without_honeypot({{kHoneypotField, ""}, {kHoneypotField, ""}});
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().field, kHoneypotField);
+}
+
 TEST(FieldsFromJson, ReadsStringsAndBooleans) {
   auto f = fields_from_json(R"({"name":"Ana","consent_public":true,"consent_other_campaigns":false,"phone":null})");
   ASSERT_TRUE(f.ok());

@@ -22,10 +22,12 @@ void add_routes(Router& router, app::App& app) {
 
 Result<app::Fields> parse_action_body(app::App& app, const Request& req) {
   const auto content_type = req.header("Content-Type").value_or("");
-  if (content_type.find("application/x-www-form-urlencoded") == 0) return parse_form(req.body, app.settings().limits);
-  if (content_type.find("application/json") == 0) return app::fields_from_json(req.body);
-  return Error::make(ErrorKind::unsupported_media_type,
-                     "send the form as application/x-www-form-urlencoded or application/json");
+  Result<app::Fields> fields = Error::make(ErrorKind::unsupported_media_type,
+                                           "send the form as application/x-www-form-urlencoded or application/json");
+  if (content_type.find("application/x-www-form-urlencoded") == 0) fields = parse_form(req.body, app.settings().limits);
+  if (content_type.find("application/json") == 0) fields = app::fields_from_json(req.body);
+  if (!fields.ok()) return fields;
+  return app::without_honeypot(std::move(fields).value());
 }
 
 std::string visitor_language(const app::Site& site, const Request& req) {
