@@ -4,29 +4,21 @@
 // outcome lands on a thank-you page. The server's clock is the real one here, so the tests look
 // at what does not depend on the hour: the dial strings, the zone named, the answers.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
-import { CAMPAIGN, axeViolations, launchBrowser, newPage, screenshot, startServer, word } from "./support.mjs";
+import { CAMPAIGN, axeViolations, newPage, screenshot, serverAndBrowser, word } from "./support.mjs";
 
 describe("the call block", () => {
-  let server, browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = serverAndBrowser();
 
   test("with JavaScript: the browser's country and clock, another country, an outcome", async () => {
-    const context = await browser.newContext({ locale: "en-US", timezoneId: "America/Chicago",
+    const context = await env.browser.newContext({ locale: "en-US", timezoneId: "America/Chicago",
                                                viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (err) => errors.push(String(err)));
     page.on("console", (msg) => { if (msg.type() === "error") errors.push(msg.text()); });
-    await page.goto(`${server.url}/${CAMPAIGN}/en/`);
+    await page.goto(`${env.server.url}/${CAMPAIGN}/en/`);
     await page.locator("#channel-call").scrollIntoViewIfNeeded();
     // Guessed from the browser's language (en-US), told in the browser's zone.
     await page.locator("#call-block .dial-string").first().waitFor();
@@ -52,8 +44,8 @@ describe("the call block", () => {
   });
 
   test("without JavaScript: the country form reloads the page, an outcome lands on a page", async () => {
-    const page = await newPage(browser, { javaScript: false });
-    await page.goto(`${server.url}/${CAMPAIGN}/da/`);
+    const page = await newPage(env.browser, { javaScript: false });
+    await page.goto(`${env.server.url}/${CAMPAIGN}/da/`);
     // Rendered once: the number in international format and how to use it, nothing guessed.
     assert.equal(await page.locator("#call-block .dial-string").count(), 0);
     await page.locator("#call-from").selectOption("DK");

@@ -2,20 +2,12 @@
 // the demo outbox, with JavaScript and without; errors shown beside their field with the values
 // kept; "send it from my own mail" leads on and is counted; copy buttons copy.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
-import { CAMPAIGN, axeViolations, launchBrowser, newPage, screenshot, startServer, word } from "./support.mjs";
+import { CAMPAIGN, axeViolations, newPage, screenshot, serverAndBrowser, word } from "./support.mjs";
 
 describe("the email block", () => {
-  let server, browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = serverAndBrowser();
 
   async function fillSupporter(page, { name, email, country }) {
     await page.fill("#m-name", name);
@@ -25,7 +17,7 @@ describe("the email block", () => {
 
   // Opens the demo outbox and follows the newest confirmation link sent to `email`.
   async function confirmFromOutbox(page, email, lang) {
-    await page.goto(`${server.url}/demo/outbox`);
+    await page.goto(`${env.server.url}/demo/outbox`);
     const mail = page.locator("article, section, li, div").filter({ hasText: email }).filter({ has: page.locator('a[href*="/confirm/"]') }).last();
     const href = await mail.locator('a[href*="/confirm/"]').first().getAttribute("href");
     assert.ok(href, "the confirmation mail is in the demo outbox");
@@ -35,14 +27,14 @@ describe("the email block", () => {
   }
 
   test("with JavaScript (en): the answer appears in place, the link confirms", async () => {
-    const page = await newPage(browser);
-    await page.goto(`${server.url}/${CAMPAIGN}/en/`);
+    const page = await newPage(env.browser);
+    await page.goto(`${env.server.url}/${CAMPAIGN}/en/`);
     await fillSupporter(page, { name: "Ana Lima", email: "ana.js@example.net", country: "PT" });
     await page.fill("#m-note", "I visited Haderslev in 2019.");
     await page.click("#email-form button[type=submit]");
     const result = page.locator("#email-form .result");
     await result.filter({ hasText: "ana.js@example.net" }).waitFor();
-    assert.equal(page.url(), `${server.url}/${CAMPAIGN}/en/`, "no page change");
+    assert.equal(page.url(), `${env.server.url}/${CAMPAIGN}/en/`, "no page change");
     await screenshot(page, "email-en-js-pending");
     await confirmFromOutbox(page, "ana.js@example.net", "en");
     assert.deepEqual(page.consoleErrors, []);
@@ -50,8 +42,8 @@ describe("the email block", () => {
   });
 
   test("without JavaScript (da): errors beside their fields, values kept, then the notice page", async () => {
-    const page = await newPage(browser, { javaScript: false });
-    await page.goto(`${server.url}/${CAMPAIGN}/da/`);
+    const page = await newPage(env.browser, { javaScript: false });
+    await page.goto(`${env.server.url}/${CAMPAIGN}/da/`);
     await page.fill("#m-name", "Søren Ærø");
     await page.fill("#m-email", "not-an-address");
     await page.click("#email-form button[type=submit]");
@@ -74,8 +66,8 @@ describe("the email block", () => {
   });
 
   test("Korean page: a Korean name goes through, the message is shown in Danish beside Korean", async () => {
-    const page = await newPage(browser, { locale: "ko-KR" });
-    await page.goto(`${server.url}/${CAMPAIGN}/ko/`);
+    const page = await newPage(env.browser, { locale: "ko-KR" });
+    await page.goto(`${env.server.url}/${CAMPAIGN}/ko/`);
     assert.equal(await page.getAttribute("#m-body", "lang"), "da");
     await fillSupporter(page, { name: "김민지", email: "minji@example.net", country: "KR" });
     await page.click("#email-form button[type=submit]");
@@ -85,15 +77,15 @@ describe("the email block", () => {
   });
 
   test("own mail: Gmail opens the filled compose page, mailto is counted, copy buttons copy", async () => {
-    const page = await newPage(browser);
-    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    const page = await newPage(env.browser);
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: env.server.url });
     // Nothing may leave the machine: Gmail's compose page is answered here.
     let composed = null;
     await page.route("https://mail.google.com/**", (route) => {
       composed = route.request().url();
       return route.fulfill({ status: 200, contentType: "text/html", body: "<title>compose</title>" });
     });
-    await page.goto(`${server.url}/${CAMPAIGN}/en/`);
+    await page.goto(`${env.server.url}/${CAMPAIGN}/en/`);
     const beacon = page.waitForRequest((req) => req.url().endsWith("/email/open/mailto") && req.method() === "POST");
     // The mail program would open; the test keeps the page and checks the count is sent.
     await page.evaluate(() => document.querySelector('a[href^="mailto:"]').addEventListener("click", (e) => e.preventDefault()));

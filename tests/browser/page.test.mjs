@@ -2,34 +2,26 @@
 // JavaScript: every channel block is there, nothing is fetched from another host, the first view
 // is small, axe-core finds no violation, and screenshots are kept for a person to look at.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
-import { CAMPAIGN, LANGUAGES, axeViolations, launchBrowser, newPage, screenshot, startServer } from "./support.mjs";
+import { CAMPAIGN, LANGUAGES, axeViolations, newPage, screenshot, serverAndBrowser } from "./support.mjs";
 
 const CHANNELS = ["email", "webform", "letter", "call", "post", "share", "petition"];
 
 describe("the campaign page", () => {
-  let server, browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = serverAndBrowser();
 
   for (const lang of LANGUAGES) {
     for (const javaScript of [true, false]) {
       const mode = javaScript ? "js" : "nojs";
       test(`${lang}, ${javaScript ? "with" : "without"} JavaScript: complete, local, small, accessible`, async () => {
-        const page = await newPage(browser, { javaScript });
+        const page = await newPage(env.browser, { javaScript });
         let transferred = 0;
         page.on("response", async (res) => {
           const length = Number((await res.allHeaders())["content-length"] ?? 0);
           transferred += length;
         });
-        const res = await page.goto(`${server.url}/${CAMPAIGN}/${lang}/`, { waitUntil: "load" });
+        const res = await page.goto(`${env.server.url}/${CAMPAIGN}/${lang}/`, { waitUntil: "load" });
         assert.equal(res.status(), 200);
         assert.equal(await page.getAttribute("html", "lang"), lang);
         for (const ch of CHANNELS) {
@@ -50,15 +42,15 @@ describe("the campaign page", () => {
     }
 
     test(`${lang}: axe-core finds no violation, with JavaScript and without`, async () => {
-      const page = await newPage(browser);
-      await page.goto(`${server.url}/${CAMPAIGN}/${lang}/`);
+      const page = await newPage(env.browser);
+      await page.goto(`${env.server.url}/${CAMPAIGN}/${lang}/`);
       assert.deepEqual(await axeViolations(page), [], "with JavaScript");
       await page.context().close();
       // Without JavaScript: the same page with app.js refused, so axe (injected by the test) sees the
       // page a supporter without JavaScript gets.
-      const bare = await newPage(browser);
+      const bare = await newPage(env.browser);
       await bare.route("**/app.js", (route) => route.abort());
-      await bare.goto(`${server.url}/${CAMPAIGN}/${lang}/`);
+      await bare.goto(`${env.server.url}/${CAMPAIGN}/${lang}/`);
       assert.equal(await bare.locator("button.copy").count(), 0, "no copy buttons without app.js");
       assert.deepEqual(await axeViolations(bare), [], "without JavaScript");
       await bare.context().close();
@@ -66,10 +58,10 @@ describe("the campaign page", () => {
   }
 
   test("the index and an unknown address are accessible too", async () => {
-    const page = await newPage(browser);
-    await page.goto(`${server.url}/`);
+    const page = await newPage(env.browser);
+    await page.goto(`${env.server.url}/`);
     assert.deepEqual(await axeViolations(page), []);
-    const missing = await page.goto(`${server.url}/no-such-campaign/en/`);
+    const missing = await page.goto(`${env.server.url}/no-such-campaign/en/`);
     assert.equal(missing.status(), 404);
     assert.deepEqual(await axeViolations(page), []);
     await page.context().close();

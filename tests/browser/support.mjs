@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { after, before } from "node:test";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -131,4 +132,19 @@ export function word(lang, key) {
 // A word with its {{placeholders}} filled.
 export function fill(text, vars) {
   return text.replace(/\{\{(\w+)\}\}/g, (_, name) => String(vars[name] ?? ""));
+}
+
+// For a describe(): starts a server and a browser before its tests and stops both after them.
+// The returned object's `server` and `browser` are set once before() has run.
+export function serverAndBrowser(options = {}) {
+  const shared = { server: null, browser: null };
+  before(async () => {
+    shared.server = await startServer(options);
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.stop();
+  });
+  return shared;
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
+#include "support/python_peer.hpp"
 #include "support/temp_dir.hpp"
 #include <signal.h>
 #include <stdlib.h>
@@ -392,53 +393,15 @@ TEST_F(DeliveryTest, SpoolEndToEnd) {
 // tests/integration/smtp_server.py in a child process; stopped (SIGTERM) when destroyed.
 class SmtpServer {
  public:
-  explicit SmtpServer(std::vector<std::string> args) {
-    int out[2];
-    if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
-    const std::string script = std::string(TWINNING_SOURCE_DIR) + "/tests/integration/smtp_server.py";
-    args.insert(args.begin(), {"/usr/bin/python3", script});
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      ::close(out[1]);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    // The server prints its port once it listens: reading it is the wait, no sleep needed.
-    std::string line;
-    char c = 0;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    ::close(out[0]);
-    if (line.rfind("PORT ", 0) != 0) {
-      stop();
-      throw std::runtime_error("smtp_server.py did not start: " + line);
-    }
-    port_ = std::stoi(line.substr(5));
-  }
-  SmtpServer(const SmtpServer&) = delete;
-  SmtpServer& operator=(const SmtpServer&) = delete;
-  ~SmtpServer() { stop(); }
-
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-  int port() const { return port_; }
+  explicit SmtpServer(std::vector<std::string> args) : peer_("tests/integration/smtp_server.py", std::move(args)) {}
+  void stop() { peer_.stop(); }
+  int port() const { return peer_.port(); }
   std::string url(const std::string& userinfo = "") const {
-    return "smtp://" + userinfo + "127.0.0.1:" + std::to_string(port_);
+    return "smtp://" + userinfo + "127.0.0.1:" + std::to_string(peer_.port());
   }
 
  private:
-  pid_t pid_ = -1;
-  int port_ = 0;
+  testing::PythonPeer peer_;
 };
 
 std::unique_ptr<SmtpTransport> smtp(const std::string& url) {

@@ -29,6 +29,7 @@
 #include "delivery/worker.hpp"
 #include "domain/webform.hpp"
 #include "store/store.hpp"
+#include "support/python_peer.hpp"
 #include "support/temp_dir.hpp"
 
 namespace twinning::delivery::webform {
@@ -264,7 +265,8 @@ TEST(WebformHtml, HostileInputEndsWithinTheLimits) {
   for (int i = 0; i < 20000; ++i) deep += "<div><form>";
   deep += "<input name=x>";
   EXPECT_TRUE(parse_page(deep, {}).ok());
-  EXPECT_TRUE(parse_page(std::string("<form id=a><input name=\"x\0y\" value=\"", 38) + "<<<>>>", {}).ok());
+  static constexpr char kNulInName[] = "<form id=a><input name=\"x\0y\" value=\"";  // the NUL is part of it
+  EXPECT_TRUE(parse_page(std::string(kNulInName, sizeof kNulInName - 1) + "<<<>>>", {}).ok());
   std::string many;
   for (int i = 0; i < 500; ++i) many += "<form><input name=a>";
   auto capped = parse_page(many, {});
@@ -501,48 +503,12 @@ TEST(WebformSettings, DefaultsAndLimits) {
 // tests/integration/webform_site.py in a child process; stopped (SIGTERM) when destroyed.
 class Site {
  public:
-  explicit Site(const fs::path& dir) : dir_(dir) {
-    int out[2];
-    if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
-    std::vector<std::string> args = {"/usr/bin/python3",
-                                     std::string(TWINNING_SOURCE_DIR) + "/tests/integration/webform_site.py", "--dir",
-                                     dir.string()};
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      ::close(out[1]);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    // The site prints its port once it listens: reading it is the wait, no sleep needed.
-    std::string line;
-    char c = 0;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    ::close(out[0]);
-    if (line.rfind("PORT ", 0) != 0) {
-      stop();
-      throw std::runtime_error("webform_site.py did not start: " + line);
-    }
-    port_ = std::stoi(line.substr(5));
-  }
-  Site(const Site&) = delete;
-  Site& operator=(const Site&) = delete;
-  ~Site() { stop(); }
+  explicit Site(const fs::path& dir)
+      : dir_(dir), peer_("tests/integration/webform_site.py", {"--dir", dir.string()}) {}
+  void stop() { peer_.stop(); }
 
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
   std::string url(const std::string& variant, const std::string& member = "a") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/" + variant + "/members/" + member + "/contact";
+    return "http://127.0.0.1:" + std::to_string(peer_.port()) + "/" + variant + "/members/" + member + "/contact";
   }
 
   struct Post {
@@ -567,8 +533,7 @@ class Site {
 
  private:
   fs::path dir_;
-  pid_t pid_ = -1;
-  int port_ = 0;
+  testing::PythonPeer peer_;
 };
 
 class WebformSiteTest : public ::testing::Test {
