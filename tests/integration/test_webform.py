@@ -230,8 +230,10 @@ class WebformTest(unittest.TestCase):
         self.assertIn(f"/{CAMPAIGN}/en/#channel-webform", text)
         self.assertEqual(len(self.site.posts()), 1)  # member B's form was never posted
         # The demo outbox lists mail; web-form submissions among them must not break it.
-        status, _, _ = self.server.request("GET", "/demo/outbox")
+        status, _, page = self.server.request("GET", "/demo/outbox")
         self.assertEqual(status, 200)
+        self.assertNotIn("/members/a/contact", page.decode())  # a web-form job is not listed as a mail
+        self.assertIn("minsu@example.net", page.decode())
 
 
 if __name__ == "__main__":

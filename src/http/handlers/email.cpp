@@ -184,7 +184,10 @@ void add_email_routes(Router& router, app::App& app) {
       auto rows = app.store().list_outbox({std::nullopt, 50});
       if (!rows.ok()) return respond(render_error(app, &req, rows.error()));
       std::vector<mail::Shown> shown;
-      for (const auto& row : rows.value()) shown.push_back(mail::show(row.payload, row.recipient, row.state));
+      for (const auto& row : rows.value()) {
+        // Other kinds (web-form jobs) hold no mail: their payload is not for this page.
+        if (row.kind == "email") shown.push_back(mail::show(row.payload, row.recipient, row.state));
+      }
       Response res = Response::text(200, site->pages().outbox(site->catalogs(), lang, shown), "text/html; charset=utf-8");
       res.set_header("Cache-Control", "no-store");
       res.set_header("Content-Language", lang);
