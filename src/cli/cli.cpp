@@ -70,6 +70,7 @@ int run(int argc, char** argv) {
   preview_cmd->add_option("--from", pv.from, "the supporter's country, ISO 3166-1 alpha-2 (DK, US, KR...)")->required();
   preview_cmd->add_option("--supporter", pv.supporter_file, "YAML or JSON file with the supporter's name, email...");
   preview_cmd->add_option("--at", pv.at, "the time to preview at, RFC 3339 (default: now)");
+  preview_cmd->add_option("--pdf", pv.pdf, "letter channel: write the letters as a PDF to this file");
   add_common(preview_cmd, common, false);
 
   std::string backup_file;

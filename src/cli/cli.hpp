@@ -15,6 +15,7 @@ int serve(const Settings& settings);
 int check(const std::vector<std::string>& dirs, const Settings& settings, std::ostream& out);
 struct PreviewOptions {
   std::string campaign_dir, channel, lang, from, supporter_file, at;
+  std::string pdf;  // letter channel: also write the letters (one per recipient) as a PDF here
 };
 int preview(const PreviewOptions& options, const Settings& settings, std::ostream& out, std::ostream& err);
 int backup(const std::string& file, const Settings& settings, std::ostream& out, std::ostream& err);

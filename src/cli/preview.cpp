@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -19,6 +20,8 @@
 #include "i18n/catalog.hpp"
 #include "render/call_view.hpp"
 #include "render/channel_view.hpp"
+#include "render/address_block.hpp"
+#include "render/letter_compose.hpp"
 #include "render/page.hpp"
 
 namespace twinning::cli {
@@ -180,6 +183,38 @@ int preview(const PreviewOptions& o, const Settings& settings, std::ostream& out
     if (auto links = mail::own_mail_links(ctx); links.ok()) {
       view.value()["links"] = {{"mailto", links->mailto}, {"gmail", links->gmail}, {"outlook", links->outlook},
                                {"body_fits", links->body_fits}};
+    }
+  }
+  if (!o.pdf.empty() && *channel != domain::Channel::letter) {
+    err << "twinning preview: --pdf is for the letter channel\n";
+    return 2;
+  }
+  if (!o.pdf.empty()) {
+    // The PDF the supporter would download: a letter per recipient and the envelope page.
+    auto formatter = render::address_formatter();
+    if (!formatter.ok()) {
+      err << "twinning preview: " << formatter.error().message << "\n";
+      return 1;
+    }
+    const render::LetterSender sender{supporter.value().name.empty() ? "Supporter" : supporter.value().name,
+                                      supporter.value().country, {}, ""};
+    auto letters = render::compose_letters(c, *formatter.value(), sender,
+                                           std::chrono::floor<std::chrono::days>(at), page_url);
+    if (!letters.ok()) {
+      err << "twinning preview: " << letters.error().message << "\n";
+      return 1;
+    }
+    auto pdf = render::render_letters_pdf(letters.value(), render::paper_for(sender.country));
+    if (!pdf.ok()) {
+      err << "twinning preview: " << pdf.error().message << "\n";
+      return 1;
+    }
+    std::ofstream file(o.pdf, std::ios::binary);
+    file << pdf.value();
+    file.close();
+    if (!file) {
+      err << "twinning preview: cannot write " << o.pdf << "\n";
+      return 1;
     }
   }
   nlohmann::json doc = {{"campaign", c.id},

@@ -52,6 +52,14 @@ struct ConfirmationRequest {
   OutboxMessage mail;  // the confirmation mail to the supporter (queued at once)
 };
 
+// A petition signature, written with its action (channel petition) in the same transaction.
+struct NewSignature {
+  // The supporter's email normalized by the caller (app::petition_email_key: Unicode case folding,
+  // IDN domain in ASCII): one signature per key and campaign.
+  std::string email_key;
+  std::string comment;  // optional, as typed (may hold several lines); escaped wherever it is shown
+};
+
 struct NewAction {
   std::string idempotency_key;  // one action per key, however often the form is submitted
   std::string request_hash;     // digest of the content: the same key with other content conflicts
@@ -69,6 +77,10 @@ struct NewAction {
   // confirmation request they are queued at once; with one they are held until confirmed.
   std::vector<OutboxMessage> messages;
   std::optional<ConfirmationRequest> confirmation;
+  // Set for a petition signature. When the campaign already has a signature with the same
+  // email_key (pending or confirmed), nothing is written and Recorded::already_signed is set; a
+  // signature whose confirmation expired does not count as one and is replaced.
+  std::optional<NewSignature> signature;
 };
 
 struct Recorded {
@@ -76,6 +88,15 @@ struct Recorded {
   bool duplicate = false;  // the key was seen before: nothing new was written
   std::string status;      // recorded | pending (awaiting confirmation) | confirmed | expired
   bool confirmation_mailed = false;  // a new confirmation mail was queued (false: joined an open one)
+  bool already_signed = false;       // a signature for a person who signed before: nothing written,
+                                     // action_id 0, status empty
+};
+
+// A confirmed signer who agreed to be listed publicly (consent public_listing on that signature).
+struct PublicSigner {
+  std::string first_name;  // the first word of the name they gave, nothing more
+  std::string country;
+  TimePoint signed_at{};   // when the signature was confirmed
 };
 
 struct ConfirmResult {
@@ -208,6 +229,10 @@ class Store {
 
   // Reads see what is committed, by this instance or any other process; callable from any thread
   // while the writer runs.
+  // Signatures of the campaign's petition whose action is confirmed.
+  virtual Result<std::int64_t> count_signatures(const std::string& campaign) = 0;
+  // The latest confirmed signers who agreed to be listed, newest confirmation first, at most `limit`.
+  virtual Result<std::vector<PublicSigner>> latest_signers(const std::string& campaign, std::size_t limit) = 0;
   // Actions in the order they were recorded (ascending id), at most filter.limit of them.
   virtual Result<std::vector<ActionRow>> list_actions(const ActionFilter& filter) = 0;
   virtual Result<std::int64_t> count_actions(const std::string& campaign) = 0;

@@ -2382,6 +2382,129 @@ TEST(StoreTimeText, RefusesAnythingElse) {
   EXPECT_FALSE(parse_time(std::string_view("2026-11-25T09:05:0\0Z", 20)).has_value());
 }
 
+// --- petition signatures (migrations/0004_signatures.sql) ---
+
+// A signature of the petition, confirmed by `token`; `key` is the already normalized email.
+NewAction signature_action(const std::string& idem, const std::string& token, const std::string& key,
+                           const std::string& email) {
+  NewAction a = confirmed_action(idem, token, email);
+  a.channel = "petition";
+  a.target.clear();
+  a.messages.clear();
+  a.signature = NewSignature{key, "Line one\nLine <two>"};
+  return a;
+}
+
+std::int64_t signatures(Store& store, const std::string& campaign = "naju-haderslev") {
+  auto n = store.count_signatures(campaign);
+  if (!n.ok()) throw std::runtime_error("count_signatures failed: " + describe(n.error()));
+  return n.value();
+}
+
+TEST_P(OutboxSuite, ASignatureCountsOnlyOnceConfirmed) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const Recorded r = record(*store, signature_action("s1", "tok-s1", "ada@example.org", "ada@example.org"));
+  EXPECT_FALSE(r.already_signed);
+  EXPECT_EQ(r.status, "pending");
+  EXPECT_TRUE(r.confirmation_mailed);
+  EXPECT_EQ(signatures(*store), 0);
+  EXPECT_EQ(confirm(*store, "tok-s1", at("2026-11-25T10:00:00Z")).outcome, ConfirmOutcome::confirmed);
+  EXPECT_EQ(signatures(*store), 1);
+  EXPECT_EQ(signatures(*store, "another-campaign"), 0);
+}
+
+TEST_P(OutboxSuite, ASecondSignatureOfTheSameKeyWritesNothingWhetherTheFirstIsConfirmedOrNot) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  record(*store, signature_action("s1", "tok-1", "ada@example.org", "ada@example.org"));
+  const auto actions_before = count(*store);
+  // Pending first signature: the answer is the same as for a confirmed one.
+  const Recorded pending_again = record(*store, signature_action("s2", "tok-2", "ada@example.org", "ADA@example.org"));
+  EXPECT_TRUE(pending_again.already_signed);
+  EXPECT_EQ(pending_again.action_id, 0);
+  EXPECT_TRUE(pending_again.status.empty());
+  EXPECT_FALSE(pending_again.confirmation_mailed);
+  EXPECT_EQ(count(*store), actions_before);
+
+  confirm(*store, "tok-1", at("2026-11-25T10:00:00Z"));
+  const Recorded confirmed_again = record(*store, signature_action("s3", "tok-3", "ada@example.org", "ada@example.org"));
+  EXPECT_TRUE(confirmed_again.already_signed);
+  EXPECT_EQ(confirmed_again.action_id, pending_again.action_id);
+  EXPECT_EQ(confirmed_again.status, pending_again.status);
+  EXPECT_EQ(count(*store), actions_before);
+  EXPECT_EQ(signatures(*store), 1);
+
+  // The same person may sign another campaign's petition.
+  NewAction elsewhere = signature_action("s4", "tok-4", "ada@example.org", "ada@example.org");
+  elsewhere.campaign = "another-campaign";
+  EXPECT_FALSE(record(*store, elsewhere).already_signed);
+}
+
+TEST_P(OutboxSuite, AnExpiredSignatureDoesNotLockThePersonOut) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  NewAction first = signature_action("s1", "tok-1", "ada@example.org", "ada@example.org");
+  const TimePoint expiry = first.confirmation->expires_at;
+  record(*store, first);
+  EXPECT_EQ(confirm(*store, "tok-1", expiry).outcome, ConfirmOutcome::expired);
+  NewAction again = signature_action("s2", "tok-2", "ada@example.org", "ada@example.org");
+  again.created_at = expiry + 1h;
+  again.confirmation->expires_at = again.created_at + 72h;
+  const Recorded r = record(*store, again);
+  EXPECT_FALSE(r.already_signed);
+  EXPECT_EQ(confirm(*store, "tok-2", again.created_at + 1h).outcome, ConfirmOutcome::confirmed);
+  EXPECT_EQ(signatures(*store), 1);
+}
+
+TEST_P(OutboxSuite, LatestSignersListOnlyConfirmedSignersWhoAgreedByFirstNameNewestFirst) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  NewAction ada = signature_action("s1", "tok-1", "ada@example.org", "ada@example.org");
+  ada.supporter_name = "Ada Lovelace";
+  NewAction kim = signature_action("s2", "tok-2", "kim@example.kr", "kim@example.kr");
+  kim.supporter_name = "  Minji Kim";
+  kim.country = "KR";
+  NewAction shy = signature_action("s3", "tok-3", "shy@example.org", "shy@example.org");
+  shy.consent.public_listing = false;
+  NewAction unconfirmed = signature_action("s4", "tok-4", "late@example.org", "late@example.org");
+  for (const NewAction& a : {ada, kim, shy, unconfirmed}) record(*store, a);
+  confirm(*store, "tok-1", at("2026-11-25T10:00:00Z"));
+  confirm(*store, "tok-2", at("2026-11-25T11:00:00Z"));
+  confirm(*store, "tok-3", at("2026-11-25T12:00:00Z"));
+
+  auto listed = store->latest_signers("naju-haderslev", 10);
+  ASSERT_TRUE(listed.ok()) << describe(listed.error());
+  ASSERT_EQ(listed.value().size(), 2u);
+  EXPECT_EQ(listed.value()[0].first_name, "Minji");
+  EXPECT_EQ(listed.value()[0].country, "KR");
+  EXPECT_EQ(listed.value()[0].signed_at, at("2026-11-25T11:00:00Z"));
+  EXPECT_EQ(listed.value()[1].first_name, "Ada");
+  EXPECT_EQ(signatures(*store), 3);
+
+  auto one = store->latest_signers("naju-haderslev", 1);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one.value().size(), 1u);
+}
+
+TEST_P(OutboxSuite, AMalformedSignatureIsRefusedAtOnce) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  NewAction not_petition = signature_action("s1", "tok-1", "ada@example.org", "ada@example.org");
+  not_petition.channel = "email";
+  NewAction no_key = signature_action("s2", "tok-2", "", "ada@example.org");
+  NewAction long_comment = signature_action("s3", "tok-3", "ada@example.org", "ada@example.org");
+  long_comment.signature->comment = std::string(20000, 'x');
+  NewAction nul_comment = signature_action("s4", "tok-4", "ada@example.org", "ada@example.org");
+  nul_comment.signature->comment = std::string("a\0b", 3);
+  for (const NewAction& a : {not_petition, no_key, long_comment, nul_comment}) {
+    auto r = store->record_action_sync(a);
+    ASSERT_FALSE(r.ok()) << a.idempotency_key;
+    EXPECT_EQ(r.error().kind, ErrorKind::bad_request) << a.idempotency_key;
+  }
+  EXPECT_EQ(count(*store), 0);
+}
+
 TEST(StoreSqliteErrors, ResultCodesMapToErrorKinds) {
   EXPECT_EQ(sqlite::error_kind_of(SQLITE_BUSY), ErrorKind::unavailable);
   EXPECT_EQ(sqlite::error_kind_of(SQLITE_BUSY_SNAPSHOT), ErrorKind::unavailable);

@@ -49,5 +49,6 @@ void add_email_routes(Router& router, app::App& app);
 void add_share_routes(Router& router, app::App& app);
 void add_webform_routes(Router& router, app::App& app);
 void add_call_routes(Router& router, app::App& app);
+void add_petition_routes(Router& router, app::App& app);
 
 }  // namespace twinning::http::handlers

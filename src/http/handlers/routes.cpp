@@ -18,6 +18,7 @@ void add_routes(Router& router, app::App& app) {
   add_share_routes(router, app);
   add_webform_routes(router, app);
   add_call_routes(router, app);
+  add_petition_routes(router, app);
 }
 
 Result<app::Fields> parse_action_body(app::App& app, const Request& req) {

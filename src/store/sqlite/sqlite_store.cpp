@@ -48,6 +48,7 @@ std::optional<Error> invalid(const NewAction& a) {
   if (!time_representable(a.consent.given_at)) {
     return Error::make(ErrorKind::bad_request, "the consent's time is out of range", "given_at");
   }
+  if (auto e = invalid_signature(a)) return e;
   return invalid_outbox_parts(a);
 }
 
@@ -184,6 +185,7 @@ Result<void> SqliteStore::prepare_writes() {
   };
   if (auto r = prepare_all(db, entries); !r.ok()) return r;
   if (auto r = prepare_outbox_writes(); !r.ok()) return r;
+  if (auto r = prepare_signature_writes(); !r.ok()) return r;
   return prepare_event_writes();
 }
 
@@ -206,6 +208,7 @@ Result<void> SqliteStore::prepare_reads() {
   };
   if (auto r = prepare_all(db, entries); !r.ok()) return r;
   if (auto r = prepare_outbox_reads(); !r.ok()) return r;
+  if (auto r = prepare_signature_reads(); !r.ok()) return r;
   return prepare_event_reads();
 }
 
@@ -289,7 +292,7 @@ void SqliteStore::run_writer() {
 void SqliteStore::count(const Result<Recorded>& r) {
   if (!r.ok()) {
     ++failed_;
-  } else if (r.value().duplicate) {
+  } else if (r.value().duplicate || r.value().already_signed) {
     ++duplicates_;
   } else {
     ++recorded_;
@@ -346,6 +349,15 @@ Result<Recorded> SqliteStore::write_one(const NewAction& a) {
       return Recorded{q.int64(1), true, q.text(2)};
     }
   }
+  if (a.signature) {
+    auto signed_before = already_signed(a);
+    if (!signed_before.ok()) return signed_before.error();
+    if (signed_before.value()) {
+      Recorded r;
+      r.already_signed = true;
+      return r;
+    }
+  }
   const std::string created = format_time(a.created_at);
 
   std::int64_t supporter_id = 0;
@@ -393,6 +405,10 @@ Result<Recorded> SqliteStore::write_one(const NewAction& a) {
                 {kScopePublicListing, a.consent.public_listing}};
   for (const auto& s : scopes) {
     if (auto r = insert_consent(supporter_id, action_id, a, s.scope, s.given); !r.ok()) return r.error();
+  }
+
+  if (a.signature) {
+    if (auto r = insert_signature(a, action_id, created); !r.ok()) return r.error();
   }
 
   {

@@ -59,6 +59,8 @@ std::string format_lower_bound(TimePoint t);
 std::optional<Error> invalid_time(TimePoint t, const char* field);
 // The messages and confirmation request of an action, checked before it is queued (outbox.cpp).
 std::optional<Error> invalid_outbox_parts(const NewAction& a);
+// The signature of an action, if it has one, checked before it is queued (signatures.cpp).
+std::optional<Error> invalid_signature(const NewAction& a);
 
 class SqliteStore final : public Store {
  public:
@@ -105,6 +107,9 @@ class SqliteStore final : public Store {
   void record_event(EventRecord event, EventDone done) override;
   Result<std::vector<EventCount>> count_events(const EventFilter& filter) override;
 
+  Result<std::int64_t> count_signatures(const std::string& campaign) override;
+  Result<std::vector<PublicSigner>> latest_signers(const std::string& campaign, std::size_t limit) override;
+
  private:
   struct Pending {
     NewAction action;
@@ -132,12 +137,14 @@ class SqliteStore final : public Store {
     Statement paused, due, pacing_count, claim_one;
     Statement mark_sent, mark_retry, mark_failed, flag, requeue_sending, state_of, requeue_one, set_paused;
     Statement add_event;
+    Statement find_signature, drop_signature, insert_signature;
   };
   struct ReadStatements {
     Statement list_all, list_campaign, list_channel, list_campaign_channel;
     Statement count, find_supporter, consents;
     Statement list_outbox_all, list_outbox_state, outbox_by_message_id, outbox_paused, flagged;
     Statement count_events_campaign, count_events_channel;
+    Statement count_signatures, latest_signers;
   };
 
   Result<void> prepare_writes();
@@ -148,6 +155,13 @@ class SqliteStore final : public Store {
   // The statements of event counts (events.cpp).
   Result<void> prepare_event_writes();
   Result<void> prepare_event_reads();
+  // The statements of petition signatures (signatures.cpp).
+  Result<void> prepare_signature_writes();
+  Result<void> prepare_signature_reads();
+  // Inside write_one, before anything is written: true when the campaign already has a live
+  // signature with the action's email_key (an expired one is removed here so the person can sign).
+  Result<bool> already_signed(const NewAction& a);
+  Result<void> insert_signature(const NewAction& a, std::int64_t action_id, const std::string& created);
   // The writer's job: sums the events waiting and writes them in one transaction.
   void write_pending_events();
   void run_writer();
