@@ -35,6 +35,40 @@
     });
   });
 
+  // The proof of work (src/app/proof_of_work.hpp): a fresh challenge from the server, then the
+  // first number whose SHA-256 with the challenge and this form's key starts with `bits` zero bits,
+  // in batches so the page stays responsive. Where the browser cannot (no crypto.subtle outside
+  // https), the form still goes: the server only answers it later.
+  function proofOfWork(formKey) {
+    if (!window.crypto || !crypto.subtle || !window.TextEncoder) return Promise.resolve(null);
+    return fetch("/pow", { headers: { "Accept": "application/json" } }).then(function (r) {
+      return r.json();
+    }).then(function (p) {
+      if (!p.bits || !p.challenge) return null;
+      var encoder = new TextEncoder();
+      var prefix = p.challenge + ":" + formKey + ":";
+      function zeroBits(buffer) {
+        var bytes = new Uint8Array(buffer), n = 0;
+        for (var i = 0; i < bytes.length; i++) {
+          if (bytes[i] === 0) { n += 8; continue; }
+          return n + Math.clz32(bytes[i]) - 24;
+        }
+        return n;
+      }
+      function attempt(start) {
+        var batch = [];
+        for (var i = start; i < start + 256; i++) batch.push(crypto.subtle.digest("SHA-256", encoder.encode(prefix + i)));
+        return Promise.all(batch).then(function (digests) {
+          for (var j = 0; j < digests.length; j++) {
+            if (zeroBits(digests[j]) >= p.bits) return { challenge: p.challenge, solution: String(start + j) };
+          }
+          return attempt(start + 256);
+        });
+      }
+      return attempt(0);
+    }).catch(function () { return null; });
+  }
+
   // Each form of the page gets its own idempotency key per visit.
   document.querySelectorAll("form.action").forEach(enhance);
 
@@ -63,15 +97,38 @@
       ["consent_this_campaign", "consent_other_campaigns", "consent_public"].forEach(function (k) {
         data[k] = data[k] === "yes";
       });
+      // A named button says what to do (the letter block's "print and post them for me").
+      if (ev.submitter && ev.submitter.name) data[ev.submitter.name] = ev.submitter.value;
+      var download = form.getAttribute("data-download");
       // A form with one button per target (the web-form block) posts where the pressed one says.
       var button = ev.submitter || form.querySelector("button[type=submit]");
       var url = (ev.submitter && ev.submitter.getAttribute("formaction")) || form.action;
       button.disabled = true;
-      fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "Accept": "application/json" },
-        body: JSON.stringify(data)
+      proofOfWork(key ? key.value : "").then(function (proof) {
+        if (proof) {
+          data.pow_challenge = proof.challenge;
+          data.pow_solution = proof.solution;
+        }
+        return fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json",
+                     "Accept": download !== null ? "application/pdf, application/json" : "application/json" },
+          body: JSON.stringify(data)
+        });
       }).then(function (r) {
+        // The letters come back as a PDF: saved as a file, the page stays as it is.
+        if (r.ok && (r.headers.get("Content-Type") || "").indexOf("application/pdf") === 0) {
+          return r.blob().then(function (blob) {
+            var a = document.createElement("a");
+            a.href = URL.createObjectURL(blob);
+            var m = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");
+            a.download = m ? m[1] : "letters.pdf";
+            document.body.appendChild(a);
+            a.click();
+            setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 60000);
+            return { ok: true, body: { message: download } };
+          });
+        }
         return r.json().then(function (body) { return { ok: r.ok, body: body }; });
       }).then(function (res) {
         status.textContent = res.body.message || "";
@@ -295,4 +352,68 @@
   } else {
     first();
   }
+})();
+
+// The campaign's progress line: the server's count of actions (cached a few seconds).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-progress]").forEach(function (line) {
+    if (!window.fetch) return;
+    fetch(line.getAttribute("data-progress"), { headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (p) { if (p) line.textContent = p.text; })
+      .catch(function () { /* the line stays empty */ });
+  });
+})();
+
+// The petition's live counter: the server's count (cached a few seconds) with the goal and the
+// latest signers who agreed to be listed. Without JavaScript the block links to the same numbers.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-petition-count]").forEach(function (box) {
+    if (!window.fetch) return;
+    fetch(box.getAttribute("data-petition-count"), { headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (c) {
+        if (!c) return;
+        box.textContent = c.text;
+        if (c.goal > 0) {
+          var meter = document.createElement("progress");
+          meter.max = c.goal;
+          meter.value = Math.min(c.count, c.goal);
+          meter.textContent = c.count + " / " + c.goal;
+          meter.setAttribute("aria-label", c.text);
+          box.appendChild(document.createElement("br"));
+          box.appendChild(meter);
+        }
+        if (c.signers && c.signers.length) {
+          var list = document.createElement("ul");
+          list.className = "signers";
+          c.signers.forEach(function (s) {
+            var li = document.createElement("li");
+            li.textContent = s.first_name + " (" + s.country + ")";
+            list.appendChild(li);
+          });
+          box.parentNode.insertBefore(list, box.nextSibling);
+        }
+      }).catch(function () { /* the link stays */ });
+  });
+})();
+
+// Inside the embed snippet's iframe (static/embed.js on an organizer's page): tell the page
+// around how tall this one is, at load and whenever it changes (errors shown, a block opened), so
+// the frame follows its content. Only a number is sent.
+(function () {
+  "use strict";
+  if (window.parent === window || !document.body) return;
+  var last = 0;
+  function report() {
+    var h = Math.ceil(document.body.getBoundingClientRect().height);
+    if (h === last) return;
+    last = h;
+    window.parent.postMessage({ twinning: "height", height: h }, "*");
+  }
+  if (window.ResizeObserver) new ResizeObserver(report).observe(document.body);
+  window.addEventListener("load", report);
+  report();
 })();

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <set>
 
+#include "app/proof_of_work.hpp"
 #include "campaign/validators.hpp"
 #include "common/digest.hpp"
 #include "common/utf8.hpp"
@@ -62,7 +63,10 @@ Result<Fields> without_honeypot(Fields fields) {
                          kHoneypotField, "honeypot field filled");
     }
   }
-  std::erase_if(fields, [](const auto& f) { return f.first == kHoneypotField; });
+  // The honeypot, and the proof of work's fields, checked before the handler runs (handlers.hpp).
+  std::erase_if(fields, [](const auto& f) {
+    return f.first == kHoneypotField || f.first == kPowChallengeField || f.first == kPowSolutionField;
+  });
   return fields;
 }
 

@@ -131,8 +131,12 @@ Result<Confirmation> confirmation_for(const ActionInput& supporter, const domain
   mail::Email confirm;
   confirm.from = {campaign_title, campaign.email.sender};
   confirm.to = {{supporter.name, supporter.email}};
-  confirm.subject = render::fill(words.get("confirm.mail.subject"), vars);
-  confirm.text = render::fill(words.get("confirm.mail.body"), vars);
+  // A signature or a request to print is not "a message sent in your name": such channels have
+  // their own words (confirm.mail.<channel>.*), the others share the message's.
+  const std::string own = "confirm.mail." + supporter.channel + ".";
+  const std::string prefix = words.has(own + "body") ? own : "confirm.mail.";
+  confirm.subject = render::fill(words.get(prefix + "subject"), vars);
+  confirm.text = render::fill(words.get(prefix + "body"), vars);
   confirm.language = lang;
   confirm.message_id = mail::new_message_id(mail::domain_of(campaign.email.sender));
   confirm.date = now;

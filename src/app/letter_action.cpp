@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "app/email_action.hpp"
 #include "common/utf8.hpp"
 #include "render/letter_compose.hpp"
 #include "render/letter_pdf.hpp"
@@ -85,12 +86,33 @@ Result<LetterRequest> parse_letter_action(const Fields& fields, const domain::Ca
 
 store::NewAction to_letter_record(const LetterRequest& request, const domain::Campaign& campaign,
                                   const std::string& lang, std::chrono::sys_seconds now) {
-  std::string extra = request.place;
-  for (const auto& l : request.address_lines) extra += '\x1f' + l;
-  extra += request.print_for_me ? "\x1fprint" : "\x1f";
+  // A request to print keeps its address, so the address is part of its content: the same key
+  // with another address is a conflict. A download keeps none: downloading again with a corrected
+  // address is the same action (counted once) and gets the corrected letters.
+  std::string extra = request.print_for_me ? "print" : "download";
+  if (request.print_for_me) {
+    extra += '\x1f' + request.place;
+    for (const auto& l : request.address_lines) extra += '\x1f' + l;
+  }
   store::NewAction a = to_record(request.action, campaign, lang, now, extra);
-  if (request.print_for_me) a.target = "print";
+  if (request.print_for_me) {
+    a.target = "print";
+    a.letter_request = store::NewLetterRequest{request.address_lines, request.place};
+  }
   return a;
+}
+
+Result<PreparedLetterRecord> prepare_letter_record(const LetterRequest& request, const domain::Campaign& campaign,
+                                                   const std::string& lang, const std::string& base_url,
+                                                   const i18n::Catalog& words, const MailSettings& mail,
+                                                   std::chrono::sys_seconds now) {
+  PreparedLetterRecord out{to_letter_record(request, campaign, lang, now), {}};
+  if (!request.print_for_me) return out;
+  auto confirmation = confirmation_for(request.action, campaign, lang, base_url, words, mail, now);
+  if (!confirmation.ok()) return confirmation.error();
+  out.action.confirmation = std::move(confirmation.value().request);
+  out.token = std::move(confirmation.value().token);
+  return out;
 }
 
 Result<std::string> letter_pdf(const LetterRequest& request, const domain::Campaign& campaign,

@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "app/action.hpp"
+#include "common/config.hpp"
 #include "common/result.hpp"
 #include "domain/address_format.hpp"
 #include "domain/campaign.hpp"
+#include "i18n/catalog.hpp"
 #include "store/store.hpp"
 
 namespace twinning::app {
@@ -37,11 +39,26 @@ struct LetterRequest {
 Result<LetterRequest> parse_letter_action(const Fields& fields, const domain::Campaign& campaign,
                                           std::vector<FieldError>& problems, const LetterLimits& limits = {});
 
-// The record to store. The address takes part in the request digest, so the same key with
-// another address is a conflict; a request to print and post is recorded with target "print"
-// (the store has no column for it), a download with no target.
+// The record to store. A request to print and post is recorded with target "print" and carries
+// the address (store::NewLetterRequest) for `twinning letters`; its address takes part in the
+// request digest, so the same key with another address is a conflict. A download has no target,
+// the store keeps no address for it, and downloading again with a corrected address under the same
+// key is the same action.
 store::NewAction to_letter_record(const LetterRequest& request, const domain::Campaign& campaign,
                                   const std::string& lang, std::chrono::sys_seconds now);
+
+struct PreparedLetterRecord {
+  store::NewAction action;
+  std::string token;  // the confirmation link's secret; empty for a download
+};
+
+// The record with what it needs to be acted on: a request to print and post is held until the
+// supporter opens the mailed link (the organization spends paper and stamps on it, and prints the
+// supporter's name); a download is recorded at once.
+Result<PreparedLetterRecord> prepare_letter_record(const LetterRequest& request, const domain::Campaign& campaign,
+                                                   const std::string& lang, const std::string& base_url,
+                                                   const i18n::Catalog& words, const MailSettings& mail,
+                                                   std::chrono::sys_seconds now);
 
 // The PDF the supporter downloads: a letter per recipient, then the envelope page. Errors: the
 // campaign's addresses do not format or fit (check catches this before), the PDF cannot be made.

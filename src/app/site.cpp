@@ -40,6 +40,7 @@ const std::pair<const char*, const char*> kStaticFiles[] = {
     {"app.js", "text/javascript; charset=utf-8"},
     {"page.css", "text/css; charset=utf-8"},
     {"favicon.svg", "image/svg+xml"},
+    {"embed.js", "text/javascript; charset=utf-8"},
 };
 
 Result<std::string> slurp(const std::filesystem::path& p) {
@@ -61,7 +62,7 @@ Result<std::shared_ptr<const Site>> Site::build(const Settings& settings, const 
   auto pages = render::Pages::load(resources);
   if (!pages.ok()) return pages.error();
   site->pages_ = std::move(pages).value();
-  site->security_headers_ = http::security_headers(site->pages_.css());
+  site->security_headers_ = http::security_headers(site->pages_.css(), settings.embed_origins);
   site->pages_.allow_webform_automation(settings.webform.automated_hosts);
   site->base_url_ = base_url;
 
@@ -100,6 +101,10 @@ Result<std::shared_ptr<const Site>> Site::build(const Settings& settings, const 
         if (!html.ok()) return html.error();
         (closed ? entry.closed_pages : entry.open_pages)
             .emplace(lang, make_asset(std::move(html).value(), "text/html; charset=utf-8"));
+        auto embed = site->pages_.campaign(entry.campaign, site->catalogs_, lang, base_url, closed, {}, true);
+        if (!embed.ok()) return embed.error();
+        (closed ? entry.closed_embeds : entry.open_embeds)
+            .emplace(lang, make_asset(std::move(embed).value(), "text/html; charset=utf-8"));
       }
     }
     site->ids_.push_back(id);

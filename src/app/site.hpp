@@ -31,6 +31,8 @@ struct CampaignEntry {
   domain::Campaign campaign;
   std::map<std::string, Asset> open_pages;    // by language
   std::map<std::string, Asset> closed_pages;  // by language, shown once the campaign has ended
+  std::map<std::string, Asset> open_embeds;   // the embed snippet's page, by language
+  std::map<std::string, Asset> closed_embeds;
   std::map<std::string, std::string> titles;  // the page title, by language
   // The email draft the page shows (subject, body), by language: what an edit is measured against.
   std::map<std::string, std::pair<std::string, std::string>> email_drafts;

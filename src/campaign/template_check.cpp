@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "i18n/grammar.hpp"
+
 namespace twinning::campaign {
 namespace {
 
@@ -133,6 +135,15 @@ std::vector<TemplateIssue> check_template(std::string_view text, const std::vect
         break;
     }
     if (!uses_variable(tag.kind)) continue;
+    // Grammar helpers are sections that wrap a word; used any other way kainjow would fail at
+    // render time, so check says how to write them.
+    if (const auto* helper = i18n::grammar::find_helper(tag.name); helper != nullptr) {
+      if (tag.kind != TemplateTag::Kind::section) {
+        issues.push_back({tag.offset, shown + " is a grammar helper (" + helper->example + "), not a variable",
+                          "wrap the word in it: {{#" + tag.name + "}}{{home.name}}{{/" + tag.name + "}}"});
+      }
+      continue;
+    }
     if (tag.name.empty() || !std::all_of(tag.name.begin(), tag.name.end(), is_name_char)) {
       issues.push_back({tag.offset, shown + " is not a variable name", "use one of: " + join(allowed)});
       continue;

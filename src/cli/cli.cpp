@@ -1,8 +1,14 @@
 #include "cli/cli.hpp"
+#include "cli/api_commands.hpp"
 #include "cli/delivery_commands.hpp"
+#include "cli/user_commands.hpp"
+#include "cli/directory_commands.hpp"
+#include "cli/generate_commands.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+
+#include <unistd.h>
 
 #include <iostream>
 
@@ -90,6 +96,43 @@ int run(int argc, char** argv) {
   add_common(counts_cmd, common, false);
 
   bool deliver_once = false;
+  PetitionOptions pt;
+  auto* petition_cmd = app.add_subcommand("petition", "the petition: deliver it to its addressees");
+  auto* pt_deliver = petition_cmd->add_subcommand("deliver", "email each To target a PDF of the petition and its signatures");
+  pt_deliver->add_option("CAMPAIGN", pt.campaign, "the campaign id (its folder name)")->required();
+  pt_deliver->add_option("--out", pt.out, "also write each PDF into this folder");
+  pt_deliver->add_flag("--dry-run", pt.dry_run, "make the PDFs and say what would be sent; queue nothing");
+  petition_cmd->require_subcommand(1);
+  add_common(petition_cmd, common, false);
+  pt_deliver->fallthrough();
+
+  ReviewCommand rv;
+  auto* review_cmd = app.add_subcommand("review", "messages held because many people sent the same text: list, release, reject");
+  auto* rv_list = review_cmd->add_subcommand("list", "what waits, with the text people wrote (the default)");
+  rv_list->add_option("CAMPAIGN", rv.campaign, "only this campaign");
+  auto* rv_release = review_cmd->add_subcommand("release", "let an action's messages go on");
+  rv_release->add_option("ACTION", rv.action_id, "the action id `review list` shows")->required();
+  auto* rv_reject = review_cmd->add_subcommand("reject", "stop an action's messages for good");
+  rv_reject->add_option("ACTION", rv.action_id, "the action id `review list` shows")->required();
+  add_common(review_cmd, common, false);
+  for (auto* sub : {rv_list, rv_release, rv_reject}) sub->fallthrough();
+
+  std::string embed_campaign, embed_lang;
+  auto* embed_cmd = app.add_subcommand("embed", "print the snippet that shows a campaign's action block on your own site");
+  embed_cmd->add_option("CAMPAIGN", embed_campaign, "the campaign id (its folder name)")->required();
+  embed_cmd->add_option("--lang", embed_lang, "the language of the block (default: the campaign's first)");
+  add_common(embed_cmd, common, false);
+
+  LettersOptions lt;
+  auto* letters_cmd = app.add_subcommand("letters", "the letters supporters asked you to print and post, as one PDF");
+  letters_cmd->add_option("CAMPAIGN", lt.campaign, "the campaign id (its folder name)")->required();
+  letters_cmd->add_option("--out", lt.out, "the PDF to write (a letter per recipient, print-ready)")->required();
+  letters_cmd->add_option("--csv", lt.csv, "also write the envelopes' addresses as CSV");
+  letters_cmd->add_option("--paper", lt.paper, "a4 (default) or letter: the paper in your printer");
+  letters_cmd->add_flag("--include-printed", lt.include_printed, "include requests already marked printed");
+  letters_cmd->add_flag("--mark-printed", lt.mark_printed, "mark them printed, so the next run leaves them out");
+  add_common(letters_cmd, common, false);
+
   auto* deliver_cmd = app.add_subcommand("deliver", "send what the outbox holds (serve does it too)");
   deliver_cmd->add_flag("--once", deliver_once, "send what is due now, then exit");
   add_common(deliver_cmd, common, false);
@@ -121,6 +164,35 @@ int run(int argc, char** argv) {
   bounce_cmd->add_option("--recipient", bounce_recipient, "the envelope recipient the MTA received it for");
   add_common(bounce_cmd, common, false);
 
+  auto api_commands = add_api_commands(app);
+  for (auto* cmd : api_commands->with_common()) add_common(cmd, common, false);
+  auto user_commands = add_user_commands(app);
+  for (auto* cmd : user_commands->with_common()) add_common(cmd, common, false);
+
+  DirectoryCommand dc;
+  auto* directory_cmd = app.add_subcommand("directory", "the directory of cities, twinnings, bodies and officials");
+  directory_cmd->require_subcommand(1);
+  add_common(directory_cmd, common, false);
+  auto* dir_import = directory_cmd->add_subcommand("import", "check a CSV file and import it whole, or nothing");
+  dir_import->add_option("FILE", dc.file, "one CSV file of one kind (columns: docs/directory.md)")->required();
+  dir_import->add_option("--kind", dc.kind, "cities, twinnings, bodies or officials (default: told by the header)");
+  auto* dir_list = directory_cmd->add_subcommand("list", "every record, or those of one kind");
+  dir_list->add_option("KIND", dc.kind, "cities, twinnings, bodies or officials");
+  auto* dir_show = directory_cmd->add_subcommand("show", "every field of one record");
+  dir_show->add_option("ID", dc.id, "the record's id (a twinning's: HOME/FOREIGN)")->required();
+  for (auto* sub : {dir_import, dir_list, dir_show}) sub->fallthrough();
+
+  GenerateCommand gen;
+  auto* generate_cmd = app.add_subcommand("generate", "make or update one campaign per twinned pair from a template");
+  generate_cmd->add_option("TEMPLATE", gen.template_dir, "the template folder (template.yaml and texts/)")->required();
+  generate_cmd->add_option("--pair", gen.pairs, "only this pair, HOME/FOREIGN (repeatable; default: every match)");
+  add_common(generate_cmd, common, false);
+
+  std::string build_out;
+  auto* build_cmd = app.add_subcommand("build", "write every campaign page, the index and a sitemap as static files");
+  build_cmd->add_option("--out", build_out, "the folder to write (empty, new, or an earlier export)")->required();
+  add_common(build_cmd, common, false);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -135,6 +207,8 @@ int run(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(settings.value().log_level));
   use_public_suffix_list(settings.value().public_suffix_list);
   render::use_address_data(render::address_data_dir(settings.value()));
+  if (auto rc = run_api_commands(*api_commands, settings.value(), std::cout, std::cerr)) return *rc;
+  if (auto rc = run_user_commands(*user_commands, settings.value(), std::cin, std::cout, std::cerr)) return *rc;
   if (serve_cmd->parsed()) return serve(settings.value());
   if (check_cmd->parsed()) return check(check_dirs, settings.value(), std::cout);
   if (preview_cmd->parsed()) return preview(pv, settings.value(), std::cout, std::cerr);
@@ -142,8 +216,23 @@ int run(int argc, char** argv) {
   if (calls_cmd->parsed()) return calls(calls_campaign, settings.value(), std::cout, std::cerr);
   if (counts_cmd->parsed()) return counts(counts_campaign, counts_channel, settings.value(), std::cout, std::cerr);
   if (dkim_cmd->parsed()) return dkim_keygen(dkim_selector, dkim_domain, dkim_out, std::cout, std::cerr);
+  if (petition_cmd->parsed()) return petition_deliver(pt, settings.value(), std::cout, std::cerr);
+  if (review_cmd->parsed()) {
+    if (rv_release->parsed()) rv.action = ReviewCommand::Action::release;
+    if (rv_reject->parsed()) rv.action = ReviewCommand::Action::reject;
+    return review(rv, settings.value(), std::cout, std::cerr);
+  }
+  if (embed_cmd->parsed()) return embed(embed_campaign, embed_lang, settings.value(), std::cout, std::cerr);
+  if (letters_cmd->parsed()) return letters(lt, settings.value(), std::cout, std::cerr);
   if (deliver_cmd->parsed()) return deliver(deliver_once, settings.value(), std::cout, std::cerr);
   if (bounce_cmd->parsed()) return bounce(bounce_recipient, settings.value(), std::cin, std::cout, std::cerr);
+  if (generate_cmd->parsed()) return generate(gen, settings.value(), std::cout, std::cerr);
+  if (build_cmd->parsed()) return build(build_out, settings.value(), ::isatty(STDERR_FILENO) != 0, std::cout, std::cerr);
+  if (directory_cmd->parsed()) {
+    if (dir_import->parsed()) dc.action = DirectoryCommand::Action::import_file;
+    if (dir_show->parsed()) dc.action = DirectoryCommand::Action::show;
+    return directory(dc, settings.value(), std::cout, std::cerr);
+  }
   if (outbox_cmd->parsed()) {
     if (ob_retry->parsed()) ob.action = OutboxCommand::Action::retry;
     if (ob_pause->parsed()) ob.action = OutboxCommand::Action::pause;

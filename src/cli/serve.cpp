@@ -5,13 +5,16 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/app.hpp"
+#include "app/retention.hpp"
 #include "delivery/worker.hpp"
 #include "cli/cli.hpp"
 #include "http/handlers/handlers.hpp"
 #include "http/server.hpp"
+#include "store/api_store.hpp"
 
 namespace twinning::cli {
 
@@ -57,6 +60,15 @@ int serve(const Settings& settings) {
   }
   app::App app(settings, shared_store, std::move(site).value(), app::system_clock());
   app_ptr = &app;
+  auto limiter = app::RateLimiter::open(settings.rate_limits, settings.data_dir);
+  if (!limiter.ok()) {
+    std::cerr << "twinning: " << limiter.error().message << "\n";
+    return 1;
+  }
+  app.use_proof_of_work(
+      std::make_shared<const app::ProofOfWork>(settings.proof_of_work, limiter.value().derived_key("proof of work")),
+      std::make_shared<DelayQueue>(settings.limits.max_delayed_forms));
+  app.use_rate_limiter(std::make_shared<const app::RateLimiter>(std::move(limiter).value()));
   http::handlers::add_routes(router, app);
 
   // The outbox worker: spool by default (nothing leaves the machine), SMTP once configured.
@@ -66,6 +78,18 @@ int serve(const Settings& settings) {
     return 1;
   }
   app.on_wake_delivery([service = delivery.value().get()] { service->wake(); });
+  // The retention period (docs/api.md, "Privacy"): at start, then every retention_interval.
+  std::optional<app::RetentionJob> retention;
+  if (auto* api = store::api_store(*shared_store)) {
+    retention.emplace(*api, app::system_clock(), settings.privacy.retention, settings.privacy.retention_interval,
+                      [](const Result<store::EraseResult>& r) {
+                        if (!r.ok()) {
+                          spdlog::error("retention job failed: {} {}", r.error().message, r.error().detail);
+                        } else if (r.value().supporters > 0) {
+                          spdlog::info("retention: anonymized {} supporters", r.value().supporters);
+                        }
+                      });
+  }
 
   std::thread signal_thread([&] {
     for (;;) {
@@ -97,6 +121,7 @@ int serve(const Settings& settings) {
   signal_thread.join();
   // Requests are done: nothing new can be queued. The worker finishes the message in hand.
   delivery.value()->stop();
+  if (retention) retention->stop();
   if (auto flushed = shared_store->flush(); !flushed.ok()) {
     spdlog::error("store flush failed: {}", flushed.error().detail);
     return 1;

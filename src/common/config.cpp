@@ -30,6 +30,11 @@ constexpr std::uint64_t kMaxMailBatch = 10'000;
 constexpr std::uint64_t kMaxPerHour = 1'000'000;
 constexpr std::uint64_t kMaxWrongNumberFlag = 1'000'000;
 constexpr std::uint64_t kMaxRedirects = 50;
+constexpr std::uint64_t kMaxApiPerPage = 10'000;
+constexpr std::uint64_t kMaxRetentionDays = 100ULL * 366;  // a century: a typo, not a policy
+constexpr std::uint64_t kMaxPasswordOps = 20;
+constexpr std::uint64_t kMinPasswordMem = 8192;  // crypto_pwhash_MEMLIMIT_MIN
+constexpr std::uint64_t kMaxLoginFailures = 1'000'000;
 
 bool is_ip_address(const std::string& text) {
   unsigned char buf[sizeof(struct in6_addr)];
@@ -76,6 +81,7 @@ class SettingsReader {
         {"address_data_dir", [&](auto& n, auto& k) { return path(n, k, s.address_data_dir); }},
         {"public_url", [&](auto& n, auto& k) { return text(n, k, s.public_url); }},
         {"trusted_proxies", [&](auto& n, auto& k) { return text_list(n, k, s.trusted_proxies); }},
+        {"embed_origins", [&](auto& n, auto& k) { return text_list(n, k, s.embed_origins); }},
         {"threads", [&](auto& n, auto& k) { return number(n, k, 0, kMaxThreads, s.threads); }},
         {"log_level", [&](auto& n, auto& k) { return text(n, k, s.log_level); }},
         {"public_suffix_list", [&](auto& n, auto& k) { return path(n, k, s.public_suffix_list); }},
@@ -83,6 +89,13 @@ class SettingsReader {
         {"mail", [&](auto& n, auto& k) { return mail(n, k, s.mail); }},
         {"webform", [&](auto& n, auto& k) { return webform(n, k, s.webform); }},
         {"calls", [&](auto& n, auto& k) { return calls(n, k, s.calls); }},
+        {"rate_limits", [&](auto& n, auto& k) { return rate_limits(n, k, s.rate_limits); }},
+        {"proof_of_work", [&](auto& n, auto& k) { return proof_of_work(n, k, s.proof_of_work); }},
+        {"review", [&](auto& n, auto& k) { return review(n, k, s.review); }},
+        {"webhooks", [&](auto& n, auto& k) { return webhooks(n, k, s.webhooks); }},
+        {"api", [&](auto& n, auto& k) { return api(n, k, s.api); }},
+        {"privacy", [&](auto& n, auto& k) { return privacy(n, k, s.privacy); }},
+        {"organizers", [&](auto& n, auto& k) { return organizers(n, k, s.organizers); }},
     };
     if (auto r = each_key(root, "", keys); !r) return r.error();
     if (auto r = validate(root, s); !r) return r.error();
@@ -237,12 +250,125 @@ class SettingsReader {
     return {};
   }
 
+  Result<void> webhooks(const YAML::Node& n, const std::string& key, std::vector<WebhookSettings>& out) {
+    if (n.IsNull()) return {};
+    if (!n.IsSequence()) return fail(n, key, "\"" + key + "\" must be a list of {url, secret}");
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const YAML::Node item = n[i];
+      const std::string where = key + "[" + std::to_string(i) + "]";
+      if (!item.IsMap()) return fail(item, where, "\"" + where + "\" must be a map with url and secret");
+      WebhookSettings w;
+      const KeyTable table = {
+          {"url", [&](auto& v, auto& k) { return text(v, k, w.url); }},
+          {"secret", [&](auto& v, auto& k) { return text(v, k, w.secret); }},
+      };
+      if (auto r = each_key(item, where, table); !r) return r;
+      const bool scheme = w.url.rfind("http://", 0) == 0 || w.url.rfind("https://", 0) == 0;
+      if (!scheme || w.url.find_first_of(" \r\n") != std::string::npos) {
+        return fail(item, where + ".url", "\"" + where + ".url\" must be an http:// or https:// URL");
+      }
+      if (w.secret.size() < 16) {
+        return fail(item, where + ".secret",
+                    "\"" + where + ".secret\" must be at least 16 characters (the receiver checks signatures with it)");
+      }
+      out.push_back(std::move(w));
+    }
+    return {};
+  }
+
+  Result<void> review(const YAML::Node& n, const std::string& key, ReviewSettings& r) {
+    if (n.IsNull()) return {};
+    if (!n.IsMap()) return fail(n, key, "\"" + key + "\" must be a map");
+    const KeyTable table = {
+        {"same_text_people", [&](auto& v, auto& k) { return number(v, k, 0, 1000000, r.same_text_people); }},
+        {"same_text_window", [&](auto& v, auto& k) { return seconds(v, k, r.same_text_window); }},
+    };
+    return each_key(n, key, table);
+  }
+
+  Result<void> proof_of_work(const YAML::Node& n, const std::string& key, ProofOfWorkSettings& p) {
+    if (n.IsNull()) return {};
+    if (!n.IsMap()) return fail(n, key, "\"" + key + "\" must be a map");
+    const KeyTable table = {
+        // 24 bits is already seconds on a slow phone; more would lock people out, not bots.
+        {"bits", [&](auto& v, auto& k) { return number(v, k, 0, 24, p.bits); }},
+        {"challenge_ttl", [&](auto& v, auto& k) { return seconds(v, k, p.challenge_ttl); }},
+        {"fallback_delay", [&](auto& v, auto& k) { return duration(v, k, p.fallback_delay); }},
+    };
+    return each_key(n, key, table);
+  }
+
+  Result<void> rate_limits(const YAML::Node& n, const std::string& key, RateLimitSettings& r) {
+    if (n.IsNull()) return {};
+    if (!n.IsMap()) return fail(n, key, "\"" + key + "\" must be a map");
+    constexpr std::uint64_t kMaxLimit = 1000000;
+    const KeyTable table = {
+        {"per_address", [&](auto& v, auto& k) { return number(v, k, 0, kMaxLimit, r.per_address); }},
+        {"address_window", [&](auto& v, auto& k) { return seconds(v, k, r.address_window); }},
+        {"per_email", [&](auto& v, auto& k) { return number(v, k, 0, kMaxLimit, r.per_email); }},
+        {"email_window", [&](auto& v, auto& k) { return seconds(v, k, r.email_window); }},
+        {"per_target", [&](auto& v, auto& k) { return number(v, k, 0, kMaxLimit, r.per_target); }},
+        {"target_window", [&](auto& v, auto& k) { return seconds(v, k, r.target_window); }},
+        {"key_file", [&](auto& v, auto& k) { return path(v, k, r.key_file); }},
+    };
+    return each_key(n, key, table);
+  }
+
   Result<void> calls(const YAML::Node& n, const std::string& key, CallSettings& c) {
     if (n.IsNull()) return {};
     if (!n.IsMap()) return fail(n, key, "\"" + key + "\" must be a map");
     const KeyTable table = {
         {"wrong_number_flag_after",
          [&](auto& v, auto& k) { return number(v, k, 0, kMaxWrongNumberFlag, c.wrong_number_flag_after); }},
+    };
+    return each_key(n, key, table);
+  }
+
+  Result<void> organizers(const YAML::Node& n, const std::string& key, OrganizerSettings& o) {
+    if (n.IsNull()) return {};
+    if (!n.IsMap()) return fail(n, key, "\"" + key + "\" must be a map");
+    const KeyTable table = {
+        // libsodium's bounds are wider; these catch typos without refusing a real choice.
+        {"password_ops_limit", [&](auto& v, auto& k) { return number(v, k, 1, kMaxPasswordOps, o.password_ops_limit); }},
+        {"password_mem_limit_bytes",
+         [&](auto& v, auto& k) { return number(v, k, kMinPasswordMem, kMaxSizeBytes * 4, o.password_mem_limit); }},
+        {"session_lifetime_s", [&](auto& v, auto& k) { return seconds(v, k, o.session_lifetime); }},
+        {"session_idle_timeout_s", [&](auto& v, auto& k) { return seconds(v, k, o.session_idle_timeout); }},
+        {"login_window_s", [&](auto& v, auto& k) { return seconds(v, k, o.login_window); }},
+        {"max_login_failures_per_account",
+         [&](auto& v, auto& k) { return number(v, k, 1, kMaxLoginFailures, o.max_login_failures_per_account); }},
+        {"max_login_failures_per_address",
+         [&](auto& v, auto& k) { return number(v, k, 1, kMaxLoginFailures, o.max_login_failures_per_address); }},
+    };
+    return each_key(n, key, table);
+  }
+
+  Result<void> api(const YAML::Node& n, const std::string& key, ApiSettings& a) {
+    if (n.IsNull()) return {};
+    if (!n.IsMap()) return fail(n, key, "\"" + key + "\" must be a map");
+    const KeyTable table = {
+        {"per_page", [&](auto& v, auto& k) { return number(v, k, 1, kMaxApiPerPage, a.per_page); }},
+        {"max_per_page", [&](auto& v, auto& k) { return number(v, k, 1, kMaxApiPerPage, a.max_per_page); }},
+    };
+    if (auto r = each_key(n, key, table); !r) return r;
+    if (a.per_page > a.max_per_page) {
+      return fail(n, key, "\"" + key + ".per_page\" must not be more than \"" + key + ".max_per_page\"");
+    }
+    return {};
+  }
+
+  Result<void> privacy(const YAML::Node& n, const std::string& key, PrivacySettings& p) {
+    if (n.IsNull()) return {};
+    if (!n.IsMap()) return fail(n, key, "\"" + key + "\" must be a map");
+    const KeyTable table = {
+        {"retention_days",
+         [&](auto& v, auto& k) -> Result<void> {
+           std::uint64_t days = 0;
+           if (auto r = number(v, k, 1, kMaxRetentionDays, days); !r) return r;
+           p.retention = std::chrono::days(static_cast<std::chrono::days::rep>(days));
+           return {};
+         }},
+        {"retention_interval_s", [&](auto& v, auto& k) { return seconds(v, k, p.retention_interval); }},
     };
     return each_key(n, key, table);
   }
@@ -292,6 +418,7 @@ class SettingsReader {
          [&](auto& v, auto& k) { return number(v, k, 1, kMaxSizeBytes, l.max_request_line_bytes); }},
         {"max_field_bytes", [&](auto& v, auto& k) { return number(v, k, 1, kMaxSizeBytes, l.max_field_bytes); }},
         {"max_connections", [&](auto& v, auto& k) { return number(v, k, 1, kMaxConnections, l.max_connections); }},
+        {"max_delayed_forms", [&](auto& v, auto& k) { return number(v, k, 1, kMaxConnections, l.max_delayed_forms); }},
         {"read_timeout_ms", [&](auto& v, auto& k) { return duration(v, k, l.read_timeout); }},
         {"idle_timeout_ms", [&](auto& v, auto& k) { return duration(v, k, l.idle_timeout); }},
         {"write_timeout_ms", [&](auto& v, auto& k) { return duration(v, k, l.write_timeout); }},
@@ -318,6 +445,19 @@ class SettingsReader {
       if (!is_ip_address(proxy)) {
         return fail(at("trusted_proxies"), "trusted_proxies",
                     "\"trusted_proxies\" lists IP addresses; \"" + proxy + "\" is not one");
+      }
+    }
+    for (const auto& origin : s.embed_origins) {
+      // An origin is what a browser sends: scheme, host and maybe a port; nothing a CSP source
+      // list would read as a wildcard or a second source.
+      const bool scheme = origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0;
+      const std::size_t host_start = origin.find("//") + 2;
+      const bool host = scheme && origin.size() > host_start;
+      const bool clean = origin.find_first_of(" */?#;,'\"", scheme ? host_start : 0) == std::string::npos;
+      if (!scheme || !host || !clean) {
+        return fail(at("embed_origins"), "embed_origins",
+                    "\"embed_origins\" lists origins like https://www.example.org (scheme, host, optional port; no "
+                    "path or wildcard); \"" + origin + "\" is not one");
       }
     }
     static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};

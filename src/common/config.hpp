@@ -22,6 +22,8 @@ struct Limits {
   std::chrono::milliseconds read_timeout{10000};   // to read one whole request once it started
   std::chrono::milliseconds idle_timeout{60000};   // keep-alive connection without a request
   std::chrono::milliseconds write_timeout{30000};  // to send one response
+  // Forms without a proof of work waiting out their delay; more get 503 at once.
+  std::size_t max_delayed_forms = 1000;
 };
 
 // Sending mail: the transport, pacing and retries of the outbox worker (src/delivery/).
@@ -66,6 +68,72 @@ struct CallSettings {
   std::int64_t wrong_number_flag_after = 3;
 };
 
+// Organizer accounts, sessions and the login rate limit (docs/decisions/0010-organizer-sessions.md).
+struct OrganizerSettings {
+  // The argon2id cost of a password hash (libsodium crypto_pwhash_str). libsodium's "interactive"
+  // limits: about 0.1 s and 64 MiB per login on a small server; a hash keeps the limits it was
+  // made with, so raising them affects new passwords only.
+  std::uint64_t password_ops_limit = 2;
+  std::size_t password_mem_limit = std::size_t{64} * 1024 * 1024;
+  std::chrono::seconds session_lifetime{std::chrono::hours{12}};      // from login, whatever the activity
+  std::chrono::seconds session_idle_timeout{std::chrono::minutes{30}};  // without a request
+  // Failed logins are counted per account and per (keyed hash of the) client address within
+  // fixed windows of this length; over either limit, logins are refused (429) until the window ends.
+  std::chrono::seconds login_window{std::chrono::minutes{15}};
+  std::int64_t max_login_failures_per_account = 5;
+  std::int64_t max_login_failures_per_address = 20;
+};
+
+// The organizer API (docs/api.md).
+struct ApiSettings {
+  std::size_t per_page = 25;       // records in a collection page when the client does not say
+  std::size_t max_per_page = 100;  // the most a client may ask for (per_page); more is a 400
+};
+
+// Personal data of supporters (docs/api.md, "Privacy").
+struct PrivacySettings {
+  // Supporters whose last action is older than this are anonymized (WriteToThem keeps 104 weeks).
+  std::chrono::days retention{7 * 104};
+  // How often `serve` runs the retention job (also once at start).
+  std::chrono::seconds retention_interval{std::chrono::hours{6}};
+};
+
+// Rate limits on supporters' actions (app/rate_limit.hpp, docs/decisions/0011-rate-limits.md).
+// A limit of 0 turns that rule off.
+struct RateLimitSettings {
+  std::int64_t per_address = 30;  // actions from one client address per address_window
+  std::chrono::seconds address_window{std::chrono::hours{1}};
+  std::int64_t per_email = 10;  // actions of one email per email_window
+  std::chrono::seconds email_window{std::chrono::hours{1}};
+  std::int64_t per_target = 3;  // messages from one email to one official per target_window
+  std::chrono::seconds target_window{std::chrono::minutes{30}};
+  std::filesystem::path key_file;  // the bucket hashes' secret; empty: <data_dir>/rate-limit.key
+};
+
+// The proof of work asked of browsers before a form is sent (app/proof_of_work.hpp).
+struct ProofOfWorkSettings {
+  int bits = 14;  // leading zero bits of SHA-256: 2^14 hashes on average, well under a second; 0: off
+  std::chrono::seconds challenge_ttl{std::chrono::minutes{30}};
+  // How long a form without a valid proof waits before it is handled: no JavaScript is not an
+  // error, only slower.
+  std::chrono::milliseconds fallback_delay{3000};
+};
+
+// The review queue (docs/decisions/0013-review-queue.md): messages whose supporter-written part
+// (note, edits) was sent the same by this many different people within the window are held
+// for an organizer. 0 turns it off.
+struct ReviewSettings {
+  std::int64_t same_text_people = 5;
+  std::chrono::seconds same_text_window{std::chrono::minutes{10}};
+};
+
+// A receiver of the webhooks (docs/api.md, "Webhooks"): every counted outreach and signature is
+// POSTed to it as JSON, signed with HMAC-SHA256 under `secret`.
+struct WebhookSettings {
+  std::string url;     // http:// or https://
+  std::string secret;  // at least 16 characters; shared with the receiver
+};
+
 struct Settings {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
   std::filesystem::path data_dir = "data";
@@ -84,6 +152,16 @@ struct Settings {
   std::filesystem::path public_suffix_list = kDefaultPublicSuffixList;
   WebformSettings webform;
   CallSettings calls;
+  RateLimitSettings rate_limits;
+  ProofOfWorkSettings proof_of_work;
+  ReviewSettings review;
+  std::vector<WebhookSettings> webhooks;
+  // Sites allowed to show the campaigns in a frame (the embed snippet, docs/embedding.md), each
+  // "https://host[:port]"; none: only twinning's own pages may frame them.
+  std::vector<std::string> embed_origins;
+  ApiSettings api;
+  PrivacySettings privacy;
+  OrganizerSettings organizers;
 
   // The public URL without a trailing slash ("http://127.0.0.1:8080" when none is configured).
   std::string base_url(unsigned bound_port = 0) const;

@@ -15,6 +15,8 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::campaign_closed: return "campaign_closed";
     case ErrorKind::conflict: return "conflict";
     case ErrorKind::rate_limited: return "rate_limited";
+    case ErrorKind::unauthorized: return "unauthorized";
+    case ErrorKind::forbidden: return "forbidden";
     case ErrorKind::unavailable: return "unavailable";
     case ErrorKind::invalid_campaign: return "invalid_campaign";
     case ErrorKind::io: return "io";

@@ -23,6 +23,8 @@ enum class ErrorKind {
   campaign_closed,    // the campaign has ended or not started: no actions
   conflict,           // the same idempotency key with different content
   rate_limited,
+  unauthorized,       // no valid credentials (an API key, a session)
+  forbidden,          // known, but not allowed: a cross-site form post, a role without the right
   unavailable,        // the store or another dependency cannot serve now
   invalid_campaign,   // a campaign does not pass check
   io,                 // a file or disk operation failed

@@ -1,5 +1,7 @@
 #include "delivery/worker.hpp"
 
+#include "delivery/webhook_sender.hpp"
+
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
@@ -227,11 +229,14 @@ Result<std::unique_ptr<DeliveryService>> DeliveryService::start(store::Store& st
   const auto options = WorkerOptions::from(settings);
   auto webform = std::make_unique<webform::WebformSender>(store, *transport.value(), system_clock(), system_random(),
                                                           options.retry, settings.webform);
-  auto worker = std::make_unique<Worker>(store, *transport.value(), system_clock(), system_random(), options,
-                                         std::map<std::string, JobHandler*>{{"webform", webform.get()}});
+  auto webhook = std::make_unique<WebhookSender>(store, system_clock(), system_random(), options.retry,
+                                                 settings.webhooks, settings.webform);
+  auto worker = std::make_unique<Worker>(
+      store, *transport.value(), system_clock(), system_random(), options,
+      std::map<std::string, JobHandler*>{{"webform", webform.get()}, {"webhook", webhook.get()}});
   spdlog::info("delivery: sending through {}", transport.value()->describe());
   std::unique_ptr<DeliveryService> service(
-      new DeliveryService(std::move(transport).value(), std::move(webform), std::move(worker)));
+      new DeliveryService(std::move(transport).value(), std::move(webform), std::move(webhook), std::move(worker)));
   service->thread_ = std::jthread([w = service->worker_.get()](std::stop_token stop) { w->run(stop); });
   return service;
 }

@@ -128,10 +128,14 @@ class DeliveryService {
 
  private:
   DeliveryService(std::unique_ptr<Transport> transport, std::unique_ptr<JobHandler> webform,
-                  std::unique_ptr<Worker> worker)
-      : transport_(std::move(transport)), webform_(std::move(webform)), worker_(std::move(worker)) {}
+                  std::unique_ptr<JobHandler> webhook, std::unique_ptr<Worker> worker)
+      : transport_(std::move(transport)),
+        webform_(std::move(webform)),
+        webhook_(std::move(webhook)),
+        worker_(std::move(worker)) {}
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<JobHandler> webform_;
+  std::unique_ptr<JobHandler> webhook_;
   std::unique_ptr<Worker> worker_;
   std::jthread thread_;
 };

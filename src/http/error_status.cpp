@@ -18,6 +18,8 @@ unsigned http_status(ErrorKind kind) {
     case ErrorKind::campaign_closed: return 403;
     case ErrorKind::conflict: return 409;
     case ErrorKind::rate_limited: return 429;
+    case ErrorKind::unauthorized: return 401;
+    case ErrorKind::forbidden: return 403;
     case ErrorKind::unavailable: return 503;
     case ErrorKind::invalid_campaign: return 500;
     case ErrorKind::io: return 500;

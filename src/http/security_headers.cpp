@@ -12,13 +12,15 @@ std::string csp_hash(std::string_view inline_text) {
   return "'sha256-" + std::string(b64) + "'";
 }
 
-HeaderList security_headers(std::string_view inline_css) {
+HeaderList security_headers(std::string_view inline_css, const std::vector<std::string>& frame_origins) {
+  std::string ancestors = "'self'";
+  for (const auto& o : frame_origins) ancestors += " " + o;
   // form-action allows https: because some forms end in a redirect to another site on purpose
   // (a Mastodon instance the supporter names); browsers apply form-action to redirects too.
   // connect-src 'self' covers app.js's fetch and beacons. img-src data: is for inline SVG/PNG codes.
   std::string csp = "default-src 'none'; script-src 'self'; style-src " + csp_hash(inline_css) +
                     "; img-src 'self' data:; connect-src 'self'; form-action 'self' https:; "
-                    "frame-ancestors 'self'; base-uri 'none'; object-src 'none'";
+                    "frame-ancestors " + ancestors + "; base-uri 'none'; object-src 'none'";
   return {
       {"Content-Security-Policy", std::move(csp)},
       {"X-Content-Type-Options", "nosniff"},

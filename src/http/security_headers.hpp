@@ -12,8 +12,10 @@ namespace twinning::http {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
-// `inline_css` is the exact text of the pages' <style> element.
-HeaderList security_headers(std::string_view inline_css);
+// `inline_css` is the exact text of the pages' <style> element; `frame_origins` are the sites
+// allowed to show pages in a frame besides this one (settings embed_origins: organizers' own sites
+// using the embed snippet), each "scheme://host[:port]".
+HeaderList security_headers(std::string_view inline_css, const std::vector<std::string>& frame_origins = {});
 
 // The CSP source expression allowing exactly that inline text: 'sha256-<base64>'.
 std::string csp_hash(std::string_view inline_text);

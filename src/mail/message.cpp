@@ -4,6 +4,7 @@
 // vmime's pkg-config adds -I/usr/include/vmime/, whose generic names (message.hpp, text.hpp)
 // would shadow ours: project headers are always included with their folder.
 #include <vmime/platforms/posix/posixHandler.hpp>
+#include <vmime/contentDispositionField.hpp>
 #include <vmime/vmime.hpp>
 
 #include <algorithm>
@@ -163,6 +164,18 @@ std::optional<Error> check(const Email& e, const MimeOptions& o) {
   for (const auto& h : e.headers) {
     if (auto err = check_extra_header(h)) return err;
   }
+  for (const auto& a : e.attachments) {
+    const bool safe_name = !a.filename.empty() && a.filename.size() <= 100 &&
+                           a.filename.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") ==
+                               std::string::npos &&
+                           a.filename.front() != '.';
+    if (!safe_name) return refuse("attachments", "An attachment's file name must be letters, digits, '.', '-' or '_'.");
+    const auto slash = a.content_type.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == a.content_type.size() ||
+        a.content_type.find_first_of(" ;\r\n") != std::string::npos) {
+      return refuse("attachments", "An attachment needs a media type like application/pdf.");
+    }
+  }
   return std::nullopt;
 }
 
@@ -237,12 +250,33 @@ std::shared_ptr<vmime::message> build(const Email& e) {
   if (!e.language.empty()) append_field(*h, "Content-Language", e.language);
   for (const auto& [name, value] : e.headers) append_field(*h, name, value);
 
-  auto body = msg->getBody();
-  body->setContentType(vmime::mediaType(vmime::mediaTypes::MULTIPART, vmime::mediaTypes::MULTIPART_ALTERNATIVE));
   // Plain text first: RFC 2046 §5.1.4 orders alternatives from plainest to richest.
-  body->appendPart(text_part(crlf_lines(e.text), vmime::mediaTypes::TEXT_PLAIN));
   const std::string html = e.html.empty() ? html_from_text(e.text, e.language) : e.html;
-  body->appendPart(text_part(crlf_lines(html), vmime::mediaTypes::TEXT_HTML));
+  auto fill_alternatives = [&](vmime::body& b) {
+    b.setContentType(vmime::mediaType(vmime::mediaTypes::MULTIPART, vmime::mediaTypes::MULTIPART_ALTERNATIVE));
+    b.appendPart(text_part(crlf_lines(e.text), vmime::mediaTypes::TEXT_PLAIN));
+    b.appendPart(text_part(crlf_lines(html), vmime::mediaTypes::TEXT_HTML));
+  };
+  auto body = msg->getBody();
+  if (e.attachments.empty()) {
+    fill_alternatives(*body);
+    return msg;
+  }
+  // With files: multipart/mixed holding the alternatives, then each file in base64.
+  body->setContentType(vmime::mediaType(vmime::mediaTypes::MULTIPART, vmime::mediaTypes::MULTIPART_MIXED));
+  auto alternatives = vmime::make_shared<vmime::bodyPart>();
+  fill_alternatives(*alternatives->getBody());
+  body->appendPart(alternatives);
+  for (const auto& a : e.attachments) {
+    auto part = vmime::make_shared<vmime::bodyPart>();
+    part->getBody()->setContents(vmime::make_shared<vmime::stringContentHandler>(a.data), vmime::mediaType(a.content_type));
+    part->getBody()->setEncoding(vmime::encoding(vmime::encodingTypes::BASE64));
+    part->getHeader()->ContentDisposition()->setValue(
+        vmime::contentDisposition(vmime::contentDispositionTypes::ATTACHMENT));
+    vmime::dynamicCast<vmime::contentDispositionField>(part->getHeader()->ContentDisposition())
+        ->setFilename(vmime::word(a.filename));
+    body->appendPart(part);
+  }
   return msg;
 }
 

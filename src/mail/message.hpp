@@ -17,6 +17,13 @@ struct Address {
   std::string email;  // addr-spec, "local@domain"
 };
 
+// A file sent with the message (the petition's PDF), base64-encoded as multipart/mixed.
+struct Attachment {
+  std::string filename;      // ASCII letters, digits, '.', '-', '_' (no path)
+  std::string content_type;  // "application/pdf"
+  std::string data;          // the bytes
+};
+
 struct Email {
   Address from;
   std::optional<Address> reply_to;
@@ -28,6 +35,7 @@ struct Email {
   std::string message_id;  // "local@domain", without <>
   std::chrono::sys_seconds date{};
   std::vector<std::pair<std::string, std::string>> headers;  // extra single-line headers, ASCII
+  std::vector<Attachment> attachments;
 };
 
 struct MimeOptions {

@@ -1,9 +1,22 @@
 #include "render/letter_compose.hpp"
 
+#include <map>
+
 #include "i18n/catalog.hpp"
 #include "render/compose.hpp"
 
 namespace twinning::render {
+
+std::string copies_label(const std::string& lang) {
+  // The words a letter in that language puts before its list of copy recipients; "cc:" is
+  // understood in most offices where none is known.
+  static const std::map<std::string, std::string> kLabels = {
+      {"da", "Kopi til:"}, {"de", "Kopie an:"}, {"en", "cc:"},         {"fr", "Copie à :"},
+      {"ja", "写し送付先:"}, {"ko", "참조:"},      {"nb", "Kopi til:"}, {"sv", "Kopia till:"},
+  };
+  const auto it = kLabels.find(lang.substr(0, lang.find('-')));
+  return it == kLabels.end() ? "cc:" : it->second;
+}
 
 namespace {
 
@@ -72,6 +85,7 @@ Result<std::vector<Letter>> compose_letters(const domain::Campaign& campaign,
     for (const auto* other : recipients) {
       if (other != t) l.cc.push_back(title_and_name(campaign, *other, l.lang));
     }
+    l.cc_label = copies_label(l.lang);
     letters.push_back(std::move(l));
   }
   if (letters.empty()) return Error::make(ErrorKind::not_found, "the campaign sends no letters");

@@ -20,6 +20,10 @@ struct LetterSender {
   std::string place;                       // town written before the date; may be empty
 };
 
+// What a letter in `lang` writes before its copy recipients ("Kopi til:" in Danish, "참조:" in
+// Korean); "cc:" for a language without its own words here.
+std::string copies_label(const std::string& lang);
+
 // Errors: a target whose address the formatter refuses or that does not fit the window (the
 // message names the target); a text that does not render.
 Result<std::vector<Letter>> compose_letters(const domain::Campaign& campaign,

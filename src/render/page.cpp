@@ -1,5 +1,8 @@
 #include "render/page.hpp"
 
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -42,7 +45,7 @@ namespace {
 const char* const kTemplateNames[] = {"layout",      "campaign", "message",          "form",
                                      "email_form",  "index",    "supporter_fields", "consents",
                                      "form_errors", "notice",   "outbox",           "call",
-                                     "webform_form", "post",    "share"};
+                                     "webform_form", "post",    "share", "letter_form", "petition_form", "act", "embed"};
 
 Result<std::string> read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -384,7 +387,7 @@ Result<std::string> Pages::call_block(const domain::Campaign& c, const i18n::Cat
 }
 
 Result<std::string> Pages::campaign(const domain::Campaign& c, const i18n::Catalogs& catalogs, const std::string& lang,
-                                    const std::string& base_url, bool closed, const FormState& form) const {
+                                    const std::string& base_url, bool closed, const FormState& form, bool embed) const {
   try {
     CampaignPage page(c, catalogs, lang, base_url);
     const auto& t = catalogs.get(lang);
@@ -396,6 +399,7 @@ Result<std::string> Pages::campaign(const domain::Campaign& c, const i18n::Catal
     d.set("call_block", mstch::partial([this] { return templates_.at("call"); }));
     d.set("post_block", mstch::partial([this] { return templates_.at("post"); }));
     d.set("share_block", mstch::partial([this] { return templates_.at("share"); }));
+    d.set("act_block", mstch::partial([this] { return templates_.at("act"); }));
 
     // The forms, rendered on their own so an error page can show one again with the values sent.
     const FormState empty_state;
@@ -461,14 +465,35 @@ Result<std::string> Pages::campaign(const domain::Campaign& c, const i18n::Catal
       d.set("webform_form", render_template(templates_.at("webform_form"), w));
     }
 
+    if (c.channel_enabled(domain::Channel::letter) && !closed) {
+      // "Download your letters" and "print and post them for me": one form, two buttons.
+      const FormState& letter_state = form.form == "letter" ? form : empty_state;
+      mstch::data l = form_data(templates_, t, "l", campaign_path(c.id, lang) + "letter", letter_state, lang);
+      d.set("letter_form", render_template(templates_.at("letter_form"), l));
+    }
+
+    if (c.channel_enabled(domain::Channel::petition) && !closed) {
+      const FormState& petition_state = form.form == "petition" ? form : empty_state;
+      mstch::data s = form_data(templates_, t, "s", campaign_path(c.id, lang) + "petition", petition_state, lang);
+      d.set("petition_form", render_template(templates_.at("petition_form"), s));
+      d.set("petition_count_url", campaign_path(c.id, lang) + "petition/count");
+      d.set("petition_page_url", campaign_path(c.id, lang) + "petition");
+    }
+
     LayoutInput in;
     in.lang = lang;
     in.page_title = page.text("page.title");
-    in.content = render_template(templates_.at("campaign"), d);
+    if (embed) d.set("page_url", base_url + campaign_path(c.id, lang));
+    d.set("progress_url", campaign_path(c.id, lang) + "progress");
+    in.content = render_template(templates_.at(embed ? "embed" : "campaign"), d);
     in.script = "/static/app.js";
     in.skip_target = closed ? "main" : "action-form";
     if (!form.errors.empty()) {
-      in.skip_target = (form.form == "email" ? "m" : form.form == "webform" ? "w" : "a") + std::string("-errors");
+      // The prefix of each form's ids (form_data above): the error summary is "<prefix>-errors".
+      static const std::map<std::string, std::string> kPrefixes = {
+          {"action", "a"}, {"email", "m"}, {"webform", "w"}, {"letter", "l"}, {"petition", "s"}};
+      const auto prefix = kPrefixes.find(form.form);
+      in.skip_target = (prefix == kPrefixes.end() ? "a" : prefix->second) + std::string("-errors");
     }
     for (const auto& l : c.languages) {
       if (!catalogs.has(l)) continue;
@@ -498,7 +523,8 @@ Result<std::string> Pages::campaign(const domain::Campaign& c, const i18n::Catal
     layout.set("languages", in.languages);
     layout.set("alternates", in.alternates);
     layout.set("has_languages", in.has_languages);
-    layout.set("og", share_meta_data(share_meta(c, lang, base_url, t)));
+    if (!embed) layout.set("og", share_meta_data(share_meta(c, lang, base_url, t)));
+    layout.set("embedded", embed);
     return render_template(templates_.at("layout"), layout);
   } catch (const ErrorException& e) {
     return e.error();
@@ -522,12 +548,28 @@ std::string wrap(const std::string& layout_tmpl, const std::string& css, const i
 
 }  // namespace
 
+namespace {
+
+// "Danmark" for DK in Danish, "덴마크" in Korean: ICU's display name, the code when it has none.
+std::string country_name(const std::string& code, const std::string& lang) {
+  icu::UnicodeString name;
+  icu::Locale("", code.c_str()).getDisplayCountry(icu::Locale(lang.c_str()), name);
+  std::string out;
+  name.toUTF8String(out);
+  return out.empty() ? code : out;
+}
+
+}  // namespace
+
 std::string Pages::index(const std::vector<const domain::Campaign*>& campaigns, const std::vector<bool>& closed,
                          const i18n::Catalogs& catalogs, const std::string& lang) const {
   const auto& t = catalogs.get(lang);
   mstch::data d(mstch::data::type::object);
   d.set("t", catalog_data(t));
-  mstch::data list(mstch::data::type::list);
+  // Organizations run one campaign per twinned pair, so the index groups them twice: by the
+  // Korean (home) city and by the country of the twinned city, groups in byte order of their
+  // names in `lang` (Hangul's byte order is its dictionary order), campaigns in the given order.
+  std::map<std::string, mstch::data> by_city, by_country;
   for (std::size_t i = 0; i < campaigns.size(); ++i) {
     const auto& c = *campaigns[i];
     const std::string l = c.has_language(lang) ? lang : c.default_language();
@@ -540,9 +582,24 @@ std::string Pages::index(const std::vector<const domain::Campaign*>& campaigns, 
     o.set("href", campaign_path(c.id, l));
     o.set("title", title);
     o.set("closed", i < closed.size() && closed[i]);
-    list.push_back(o);
+    const std::pair<std::map<std::string, mstch::data>*, std::string> memberships[] = {
+        {&by_city, c.pair.home.name.get(l)}, {&by_country, country_name(c.pair.foreign.country, l)}};
+    for (const auto& [groups, name] : memberships) {
+      groups->try_emplace(name, mstch::data(mstch::data::type::list)).first->second.push_back(o);
+    }
   }
-  d.set("campaigns", list);
+  auto group_list = [](const std::map<std::string, mstch::data>& groups) {
+    mstch::data out(mstch::data::type::list);
+    for (const auto& [name, items] : groups) {
+      mstch::data g(mstch::data::type::object);
+      g.set("name", name);
+      g.set("campaigns", items);
+      out.push_back(g);
+    }
+    return out;
+  };
+  d.set("by_city", group_list(by_city));
+  d.set("by_country", group_list(by_country));
   return wrap(templates_.at("layout"), css_, t, lang, t.get("index.title"), render_template(templates_.at("index"), d));
 }
 

@@ -46,9 +46,12 @@ class Pages {
   void allow_webform_automation(std::vector<std::string> hosts) { automated_hosts_ = std::move(hosts); }
 
   // The action page of a campaign in `lang`. `closed` replaces the form by the closed notice.
-  // `base_url` is the public URL (no trailing slash) used for links that leave the page.
+  // `base_url` is the public URL (no trailing slash) used for links that leave the page. `embed`
+  // gives the page the embed snippet frames on organizers' sites: the action section and the
+  // form only, no site header or footer, a link to the full page.
   Result<std::string> campaign(const domain::Campaign& c, const i18n::Catalogs& catalogs, const std::string& lang,
-                               const std::string& base_url, bool closed, const FormState& form = {}) const;
+                               const std::string& base_url, bool closed, const FormState& form = {},
+                               bool embed = false) const;
   // The list of campaigns in `lang`; `closed[i]` marks campaign i as ended.
   std::string index(const std::vector<const domain::Campaign*>& campaigns, const std::vector<bool>& closed,
                     const i18n::Catalogs& catalogs, const std::string& lang) const;

@@ -1,5 +1,6 @@
 #include "render/text.hpp"
 
+#include "i18n/grammar.hpp"
 #include "render/mustache_data.hpp"
 
 namespace twinning::render::detail {
@@ -24,13 +25,38 @@ namespace twinning::render {
 
 namespace mstch = kainjow::mustache;
 
+namespace {
+
+// The grammar helpers as section lambdas ({{#ko.eun_neun}}{{home.name}}{{/ko.eun_neun}}): the
+// section is rendered first, then the helper applies to the result. A variable never shadows a
+// helper because no variable shares a helper's first name part (ko, da, en).
+void add_grammar_helpers(mstch::data& root) {
+  for (const auto& helper : i18n::grammar::helpers()) {
+    const auto dot = helper.name.find('.');
+    const std::string group = helper.name.substr(0, dot);
+    const mstch::data* existing = root.get(group);
+    mstch::data child =
+        (existing != nullptr && existing->is_object()) ? *existing : mstch::data(mstch::data::type::object);
+    auto apply = helper.apply;
+    child.set(helper.name.substr(dot + 1),
+              mstch::lambda2{[apply](const std::string& text, const mstch::renderer& render) {
+                return apply(render(text));
+              }});
+    root.set(group, child);
+  }
+}
+
+}  // namespace
+
 Result<std::string> render_text(const std::string& tmpl, const Vars& vars) {
   mstch::mustache m{tmpl};
   if (!m.is_valid()) {
     return Error::make(ErrorKind::invalid_campaign, "a campaign text does not parse: " + m.error_message());
   }
   m.set_custom_escape([](const std::string& s) { return s; });
-  std::string out = m.render(detail::object_from(vars));
+  mstch::data data = detail::object_from(vars);
+  add_grammar_helpers(data);
+  std::string out = m.render(data);
   if (!m.is_valid()) {
     return Error::make(ErrorKind::invalid_campaign, "a campaign text failed to render: " + m.error_message());
   }

@@ -60,6 +60,66 @@ struct NewSignature {
   std::string comment;  // optional, as typed (may hold several lines); escaped wherever it is shown
 };
 
+// A request to print and post a supporter's letters (channel letter, target "print"), written
+// with its action: what the letters need that the action has no column for.
+struct NewLetterRequest {
+  std::vector<std::string> address_lines;  // 1 to 3 lines of the sender's address, as typed
+  std::string place;                       // the town written before the date; may be empty
+};
+
+// One request to print and post, with what the letters need (list_letter_requests).
+struct LetterRequestRow {
+  std::int64_t action_id = 0;
+  std::string campaign;
+  std::string language;
+  std::string country;
+  std::string status;  // the action's: recorded | pending | confirmed | expired
+  std::string supporter_name;
+  std::string supporter_email;
+  std::vector<std::string> address_lines;
+  std::string place;
+  TimePoint created_at{};
+  std::optional<TimePoint> printed_at;
+};
+
+struct LetterRequestFilter {
+  std::string campaign;
+  std::int64_t after_action_id = 0;  // for paging: rows with a larger action id, in id order
+  std::size_t limit = 200;
+  bool include_unconfirmed = false;  // default: confirmed actions only
+  bool include_printed = false;      // default: not yet marked printed
+};
+
+// One rate limit an action must keep (docs/decisions/0011-rate-limits.md): at most `limit`
+// actions per `bucket` in each fixed window of length `window`. The bucket is opaque to the store
+// (the application makes it of keyed hashes, never of a raw address).
+struct RateCheck {
+  std::string rule;    // names the limit in the error: per_address | per_email | per_target
+  std::string bucket;  // e.g. "ip:<hash>"
+  std::chrono::seconds window{};
+  std::int64_t limit = 0;
+};
+
+// The part of an action's messages the supporter wrote (a note, edits), for the review queue
+// (docs/decisions/0013-review-queue.md).
+struct WrittenPart {
+  std::string fingerprint;  // the same for the same text (the application normalizes it)
+  std::string text;         // as written, for organizers to read
+  // When this many different people sent the same fingerprint within `window` (this one
+  // included), the action's messages, and the others' not yet sent, are held for review.
+  std::int64_t hold_from_people = 0;  // 0: never held
+  std::chrono::seconds window{};
+};
+
+// An action whose messages wait for an organizer (list_review).
+struct ReviewItem {
+  std::int64_t action_id = 0;
+  std::string campaign, channel, status, supporter_name, supporter_email, text;
+  std::int64_t messages = 0;          // in review
+  std::int64_t same_text_people = 0;  // people who sent the same written part, ever
+  TimePoint created_at{};
+};
+
 struct NewAction {
   std::string idempotency_key;  // one action per key, however often the form is submitted
   std::string request_hash;     // digest of the content: the same key with other content conflicts
@@ -81,6 +141,14 @@ struct NewAction {
   // email_key (pending or confirmed), nothing is written and Recorded::already_signed is set; a
   // signature whose confirmation expired does not count as one and is replaced.
   std::optional<NewSignature> signature;
+  // Set for a letter the organization prints and posts (channel letter).
+  std::optional<NewLetterRequest> letter_request;
+  // Limits checked and counted in the action's own transaction: when one is reached nothing is
+  // written and the result is a rate_limited error whose field names the rule. A resubmission of
+  // a recorded action (same idempotency key) is answered before the limits and counts nothing.
+  std::vector<RateCheck> rate_checks;
+  // Set when the supporter wrote part of the messages (a note, edits); see WrittenPart.
+  std::optional<WrittenPart> written_part;
 };
 
 struct Recorded {
@@ -90,6 +158,7 @@ struct Recorded {
   bool confirmation_mailed = false;  // a new confirmation mail was queued (false: joined an open one)
   bool already_signed = false;       // a signature for a person who signed before: nothing written,
                                      // action_id 0, status empty
+  bool held_for_review = false;      // its messages wait for an organizer (WrittenPart)
 };
 
 // A confirmed signer who agreed to be listed publicly (consent public_listing on that signature).
@@ -234,6 +303,23 @@ class Store {
   // The latest confirmed signers who agreed to be listed, newest confirmation first, at most `limit`.
   virtual Result<std::vector<PublicSigner>> latest_signers(const std::string& campaign, std::size_t limit) = 0;
   // Actions in the order they were recorded (ascending id), at most filter.limit of them.
+  // Requests to print and post letters, in action id order (page with after_action_id).
+  // Messages an organizer sends (the petition's delivery): queued at once in one transaction, tied
+  // to no action. Returns how many were queued.
+  virtual Result<std::int64_t> queue_messages(const std::vector<OutboxMessage>& messages, TimePoint now) = 0;
+
+  // The review queue: actions with messages held for an organizer, oldest first (campaign empty:
+  // every campaign); release sends them on (held again if the action awaits its confirmation,
+  // expired if that expired), reject never sends them. Both return the messages moved; not_found
+  // when the action has none in review.
+  virtual Result<std::vector<ReviewItem>> list_review(const std::string& campaign, std::size_t limit) = 0;
+  virtual Result<std::int64_t> release_review(std::int64_t action_id, TimePoint now) = 0;
+  virtual Result<std::int64_t> reject_review(std::int64_t action_id, TimePoint now) = 0;
+
+  virtual Result<std::vector<LetterRequestRow>> list_letter_requests(const LetterRequestFilter& filter) = 0;
+  // Marks requests printed (at `now`) in one transaction; returns how many were not yet marked.
+  virtual Result<std::int64_t> mark_letters_printed(const std::vector<std::int64_t>& action_ids, TimePoint now) = 0;
+
   virtual Result<std::vector<ActionRow>> list_actions(const ActionFilter& filter) = 0;
   virtual Result<std::int64_t> count_actions(const std::string& campaign) = 0;
   // Matched ASCII case-insensitively; the row holds the email as last typed.

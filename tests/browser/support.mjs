@@ -24,10 +24,14 @@ export async function startServer({ config = "" } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "twinning-browser-"));
   const args = ["serve", "--listen", "127.0.0.1:0", "--data", join(dir, "data"),
                 "--campaigns", join(SOURCE_DIR, "campaigns"), "--resources", SOURCE_DIR];
-  if (config) {
-    writeFileSync(join(dir, "twinning.yaml"), config);
-    args.push("--config", join(dir, "twinning.yaml"));
-  }
+  // Every request comes from 127.0.0.1: the supporters' rate limits are off unless a test's own
+  // configuration sets them.
+  const limits = config.includes("rate_limits:") ? "" : "\nrate_limits:\n  per_address: 0\n  per_email: 0\n  per_target: 0\n";
+  // The proof of work stays on (app.js does it in every test with JavaScript); its delay for
+  // forms sent without JavaScript is short here so the no-JavaScript tests stay quick.
+  const pow = config.includes("proof_of_work:") ? "" : "\nproof_of_work:\n  fallback_delay: 200\n";
+  writeFileSync(join(dir, "twinning.yaml"), config + limits + pow);
+  args.push("--config", join(dir, "twinning.yaml"));
   const proc = spawn(BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const url = await new Promise((resolveUrl, reject) => {

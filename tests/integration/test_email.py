@@ -62,6 +62,18 @@ def wait_for(predicate, timeout=30.0, what="a condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def confirmation_path(smtp, to):
+    """Waits for the confirmation mail to `to` on `smtp`; returns its link's path (/confirm/...)."""
+    def find():
+        for envelope, msg in smtp.messages():
+            if envelope["rcpt_tos"] == [to]:
+                m = re.search(r"http://127\.0\.0\.1:\d+(/confirm/[A-Za-z0-9_-]+)", text_of(msg))
+                if m:
+                    return m.group(1)
+        return None
+    return wait_for(find, what="the confirmation mail to " + to)
+
+
 def text_of(message):
     return message.get_body(preferencelist=("plain",)).get_content()
 

@@ -9,8 +9,10 @@ import signal
 import tempfile
 import unittest
 
-from test_email import SmtpServer, wait_for, text_of
-from twinning_process import Server
+import subprocess
+
+from test_email import SmtpServer, confirmation_path, wait_for, text_of
+from twinning_process import SOURCE_DIR, Server, run
 
 CAMPAIGN = "naju-haderslev"
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -44,15 +46,49 @@ class PetitionFlowTest(unittest.TestCase):
         return json.loads(body)
 
     def confirm(self, to):
-        def find():
-            for envelope, msg in self.smtp.messages():
-                if envelope["rcpt_tos"] == [to]:
-                    m = re.search(r"http://127\.0\.0\.1:\d+(/confirm/[A-Za-z0-9_-]+)", text_of(msg))
-                    if m:
-                        return m.group(1)
-            return None
-        status, _, _ = self.server.request("GET", wait_for(find, what="the confirmation mail to " + to))
+        status, _, _ = self.server.request("GET", confirmation_path(self.smtp, to))
         self.assertEqual(status, 200)
+
+    def test_deliver_sends_each_to_target_a_pdf_of_the_petition(self):
+        data = os.path.join(self.tmp, "data")
+        campaigns = os.path.join(SOURCE_DIR, "campaigns")
+        r = run("petition", "deliver", CAMPAIGN, "--data", data, "--campaigns", campaigns)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no confirmed signature yet", r.stderr)
+        for email, country, comment in (("ada@example.net", "DK", "For the dogs of Naju"),
+                                        ("bo@example.net", "KR", ""), ("cy@example.net", "DK", "")):
+            status, answer = self.sign("en", email, country=country, comment=comment)
+            self.assertEqual(status, 202, answer)
+            if email != "cy@example.net":  # unconfirmed: does not count
+                self.confirm(email)
+        out = os.path.join(self.tmp, "pdfs")
+        r = run("petition", "deliver", CAMPAIGN, "--data", data, "--campaigns", campaigns, "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("2 signatures, 2 countries, 1 comments -> haderslev-mayor", r.stdout)
+        self.assertIn("2 message(s) queued", r.stdout)
+
+        def delivered():
+            mails = [m for envelope, m in self.smtp.messages()
+                     if envelope["rcpt_tos"] in (["borgmester@haderslev.example.org"], ["byraad@haderslev.example.org"])]
+            return mails if len(mails) == 2 else None
+        mails = wait_for(delivered, what="the petition to both To targets")
+        for mail in mails:
+            self.assertEqual(mail.get_content_type(), "multipart/mixed")
+            files = [p for p in mail.walk() if p.get_content_type() == "application/pdf"]
+            self.assertEqual(len(files), 1)
+            self.assertTrue(files[0].get_filename().startswith("petition-naju-haderslev"))
+            pdf = os.path.join(self.tmp, "got.pdf")
+            with open(pdf, "wb") as f:
+                f.write(files[0].get_payload(decode=True))
+            text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True,
+                                  check=True).stdout
+            self.assertIn("2 personer har skrevet under", text)  # Danish: the targets read Danish
+            self.assertIn("Danmark: 1", text)
+            self.assertIn("Sydkorea: 1", text)
+            self.assertIn("For the dogs of Naju", text)
+            self.assertNotIn("ada@example.net", text)  # no emails, no names
+            self.assertIn("2 personer har skrevet under", text_of(mail))
+        self.assertEqual(len(os.listdir(out)), 2)
 
     def test_signatures_count_once_confirmed_in_three_languages(self):
         self.assertEqual(self.count("en")["count"], 0)
@@ -69,6 +105,14 @@ class PetitionFlowTest(unittest.TestCase):
         self.assertEqual(counter["goal"], 1000)
         self.assertEqual(counter["text"], "3 personer har skrevet under")
         self.assertEqual(self.count("ko")["text"], "3명이 서명했습니다")
+        # The page's progress line counts every counted action (here the three signatures).
+        status, _, body = self.server.request("GET", f"/{CAMPAIGN}/da/progress")
+        self.assertEqual(status, 200)
+        progress = json.loads(body)
+        self.assertEqual((progress["count"], progress["channels"]), (3, {"petition": 3}))
+        self.assertEqual(progress["text"], "3 handlinger indtil nu")
+        status, _, _ = self.server.request("GET", f"/{CAMPAIGN}/xx/progress")
+        self.assertEqual(status, 404)
         self.assertEqual({(s["first_name"], s["country"]) for s in counter["signers"]},
                          {("Ada", "DK"), ("Søren", "DK"), ("민지", "KR")})
         # Without JavaScript: a small server-rendered page with the same numbers. (Korean: the

@@ -174,6 +174,29 @@ TEST(Mime, DanishAndKoreanDecodeExactlyInAnIndependentParser) {
   EXPECT_EQ(got["ko.eml"]["text"]["transfer_encoding"], "base64");
 }
 
+TEST(Mime, AnAttachmentGoesBase64InMultipartMixedBesideTheAlternatives) {
+  Email e = danish();
+  std::string pdf = "%PDF-1.5\n";
+  for (int i = 0; i < 3000; ++i) pdf += static_cast<char>(i % 256);
+  e.attachments = {{"petition-naju-haderslev.pdf", "application/pdf", pdf}};
+  auto raw = to_rfc5322(e);
+  ASSERT_TRUE(raw.ok()) << raw.error().message << " / " << raw.error().detail;
+  expect_wire_form(*raw);
+  EXPECT_NE(raw->find("multipart/mixed"), std::string::npos);
+  EXPECT_NE(raw->find("multipart/alternative"), std::string::npos);
+  EXPECT_NE(raw->find("application/pdf"), std::string::npos);
+  EXPECT_NE(raw->find("petition-naju-haderslev.pdf"), std::string::npos);
+  EXPECT_NE(raw->find("Content-Transfer-Encoding: base64"), std::string::npos);
+  for (const auto& bad : {Attachment{"../x.pdf", "application/pdf", "x"}, Attachment{"", "application/pdf", "x"},
+                          Attachment{"x.pdf", "pdf", "x"}, Attachment{"x.pdf", "application/pdf\r\nBcc: y", "x"}}) {
+    Email b = danish();
+    b.attachments = {bad};
+    auto r = to_rfc5322(b);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().field, "attachments");
+  }
+}
+
 TEST(Mime, HeadersAreAsciiWithEncodedWordsUnlessSmtputf8) {
   auto plain = to_rfc5322(korean());
   ASSERT_TRUE(plain.ok());

@@ -2505,6 +2505,207 @@ TEST_P(OutboxSuite, AMalformedSignatureIsRefusedAtOnce) {
   EXPECT_EQ(count(*store), 0);
 }
 
+// --- requests to print and post letters (migrations/0005_letter_requests.sql) ---
+
+NewAction print_request(const std::string& idem, const std::string& token, const std::string& email) {
+  NewAction a = confirmed_action(idem, token, email);
+  a.channel = "letter";
+  a.target = "print";
+  a.messages.clear();
+  a.letter_request = NewLetterRequest{{"Østergade 12", "8000 Aarhus C"}, "Aarhus"};
+  return a;
+}
+
+std::vector<LetterRequestRow> letter_requests(Store& store, LetterRequestFilter filter) {
+  if (filter.campaign.empty()) filter.campaign = "naju-haderslev";
+  auto rows = store.list_letter_requests(filter);
+  if (!rows.ok()) throw std::runtime_error("list_letter_requests failed: " + describe(rows.error()));
+  return rows.value();
+}
+
+TEST_P(OutboxSuite, ALetterRequestIsListedOnceConfirmedWithItsAddressAndUntilMarkedPrinted) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const Recorded first = record(*store, print_request("p1", "tok-p1", "ada@example.org"));
+  const Recorded second = record(*store, print_request("p2", "tok-p2", "bo@example.org"));
+  EXPECT_EQ(first.status, "pending");
+  EXPECT_TRUE(letter_requests(*store, {}).empty());
+  EXPECT_EQ(letter_requests(*store, {.campaign = "naju-haderslev", .include_unconfirmed = true}).size(), 2u);
+
+  confirm(*store, "tok-p1", at("2026-11-25T10:00:00Z"));
+  auto rows = letter_requests(*store, {});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].action_id, first.action_id);
+  EXPECT_EQ(rows[0].address_lines, (std::vector<std::string>{"Østergade 12", "8000 Aarhus C"}));
+  EXPECT_EQ(rows[0].place, "Aarhus");
+  EXPECT_EQ(rows[0].supporter_email, "ada@example.org");
+  EXPECT_EQ(rows[0].status, "confirmed");
+  EXPECT_FALSE(rows[0].printed_at.has_value());
+
+  // Paging goes past the first row; another campaign sees nothing.
+  confirm(*store, "tok-p2", at("2026-11-25T10:00:00Z"));
+  EXPECT_EQ(letter_requests(*store, {.campaign = "naju-haderslev", .after_action_id = first.action_id}).size(), 1u);
+  EXPECT_EQ(letter_requests(*store, {.campaign = "naju-haderslev", .after_action_id = second.action_id}).size(), 0u);
+  EXPECT_TRUE(letter_requests(*store, {.campaign = "another-campaign"}).empty());
+
+  auto marked = store->mark_letters_printed({first.action_id, first.action_id, 999999}, at("2026-11-26T08:00:00Z"));
+  ASSERT_TRUE(marked.ok()) << describe(marked.error());
+  EXPECT_EQ(marked.value(), 1);
+  rows = letter_requests(*store, {});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].action_id, second.action_id);
+  rows = letter_requests(*store, {.campaign = "naju-haderslev", .include_printed = true});
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_TRUE(rows[0].printed_at.has_value());
+  EXPECT_EQ(*rows[0].printed_at, at("2026-11-26T08:00:00Z"));
+}
+
+TEST_P(OutboxSuite, AMalformedLetterRequestIsRefusedAndNothingIsWritten) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::vector<NewAction> bad;
+  bad.push_back(print_request("b1", "tok-b1", "ada@example.org"));
+  bad.back().channel = "email";  // only a letter carries one
+  bad.push_back(print_request("b2", "tok-b2", "ada@example.org"));
+  bad.back().letter_request->address_lines.clear();
+  bad.push_back(print_request("b3", "tok-b3", "ada@example.org"));
+  bad.back().letter_request->address_lines = {"a", "b", "c", "d"};
+  bad.push_back(print_request("b4", "tok-b4", "ada@example.org"));
+  bad.back().letter_request->address_lines = {"Street 1\nBcc: x@example.org"};
+  bad.push_back(print_request("b5", "tok-b5", "ada@example.org"));
+  bad.back().letter_request->place = "Aarhus\r";
+  for (auto& a : bad) {
+    auto r = store->record_action_sync(std::move(a));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::bad_request) << r.error().message;
+  }
+  EXPECT_EQ(count(*store), 0);
+  EXPECT_TRUE(letter_requests(*store, {.campaign = "naju-haderslev", .include_unconfirmed = true}).empty());
+  auto too_many = store->list_letter_requests({.campaign = "naju-haderslev", .after_action_id = 0, .limit = 0});
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.error().kind, ErrorKind::bad_request);
+}
+
+// --- rate limits (migrations/0005_letters_rate_limits.sql) ---
+
+TEST_P(OutboxSuite, ARateLimitRefusesTheActionOverItAndCountsNothingForIt) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto limited = [](const std::string& key, TimePoint when) {
+    NewAction a = make_action(key);
+    a.created_at = when;
+    a.consent.given_at = when;
+    a.rate_checks = {{"per_email", "email:abc", std::chrono::seconds{3600}, 2},
+                     {"per_target", "target:abc", std::chrono::seconds{1800}, 5}};
+    return a;
+  };
+  record(*store, limited("r1", at("2026-11-25T09:00:00Z")));
+  record(*store, limited("r2", at("2026-11-25T09:10:00Z")));
+  // A resubmission is answered from the key and counts nothing.
+  EXPECT_TRUE(record(*store, limited("r2", at("2026-11-25T09:11:00Z"))).duplicate);
+  auto third = store->record_action_sync(limited("r3", at("2026-11-25T09:20:00Z")));
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().kind, ErrorKind::rate_limited);
+  EXPECT_EQ(third.error().field, "per_email");
+  EXPECT_EQ(third.error().detail, "retry_after=2400");  // the window ends at 10:00
+  EXPECT_EQ(count(*store), 2);
+  // The refused action counted nowhere: the target rule (5) still has 3 left; the next window
+  // starts afresh.
+  EXPECT_FALSE(record(*store, limited("r4", at("2026-11-25T10:00:00Z"))).duplicate);
+  EXPECT_EQ(count(*store), 3);
+}
+
+TEST_P(OutboxSuite, AMalformedRateCheckIsRefused) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  for (auto change : std::vector<std::function<void(RateCheck&)>>{
+           [](RateCheck& c) { c.bucket.clear(); }, [](RateCheck& c) { c.rule.clear(); },
+           [](RateCheck& c) { c.limit = 0; }, [](RateCheck& c) { c.window = std::chrono::seconds{0}; },
+           [](RateCheck& c) { c.bucket = std::string(201, 'x'); }}) {
+    NewAction a = make_action("m1");
+    a.rate_checks = {{"per_email", "email:abc", std::chrono::seconds{60}, 1}};
+    change(a.rate_checks[0]);
+    auto r = store->record_action_sync(std::move(a));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::bad_request);
+  }
+  EXPECT_EQ(count(*store), 0);
+}
+
+// --- the review queue (migrations/0005, written_parts) ---
+
+NewAction written_action(const std::string& key, const std::string& email, const std::string& fingerprint,
+                         TimePoint when, bool confirmed_later = true) {
+  NewAction a = confirmed_action(key, "tok-" + key, email);
+  if (!confirmed_later) a.confirmation.reset();
+  a.created_at = when;
+  a.consent.given_at = when;
+  if (a.confirmation) a.confirmation->expires_at = when + std::chrono::hours{72};
+  a.written_part = WrittenPart{fingerprint, "Please <b>act</b> now", 3, std::chrono::seconds{600}};
+  return a;
+}
+
+TEST_P(OutboxSuite, TheSameWrittenTextFromManyPeopleIsHeldForReviewWithTheUnsentBeforeIt) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const auto t0 = at("2026-11-25T09:00:00Z");
+  // The same person three times is one person; another text or an old one does not count.
+  EXPECT_FALSE(record(*store, written_action("w1", "ada@example.org", "fp", t0, false)).held_for_review);
+  EXPECT_FALSE(record(*store, written_action("w2", "ada@example.org", "fp", t0 + 1min, false)).held_for_review);
+  EXPECT_FALSE(record(*store, written_action("w3", "bo@example.org", "other", t0 + 2min, false)).held_for_review);
+  EXPECT_EQ(outbox(*store, "review").size(), 0u);
+  const Recorded second = record(*store, written_action("w4", "bo@example.org", "fp", t0 + 3min));
+  EXPECT_FALSE(second.held_for_review);
+  // The third person within ten minutes: this action and the unsent ones before it wait.
+  const Recorded third = record(*store, written_action("w5", "cy@example.org", "fp", t0 + 4min));
+  EXPECT_TRUE(third.held_for_review);
+  EXPECT_EQ(outbox(*store, "review").size(), 2u * 4);  // w1, w2, w4, w5; two messages each
+  EXPECT_EQ(outbox(*store, "queued").size(), 2u + 2);  // w3 (another text) and two confirmation mails
+  // Confirming does not release what is in review.
+  EXPECT_EQ(confirm(*store, "tok-w5", t0 + 5min).outcome, ConfirmOutcome::confirmed);
+  EXPECT_EQ(outbox(*store, "review").size(), 8u);
+
+  auto items = store->list_review("naju-haderslev", 100);
+  ASSERT_TRUE(items.ok()) << describe(items.error());
+  ASSERT_EQ(items.value().size(), 4u);
+  EXPECT_EQ(items.value()[0].text, "Please <b>act</b> now");
+  EXPECT_EQ(items.value()[0].same_text_people, 3);
+  EXPECT_EQ(items.value()[0].messages, 2);
+  EXPECT_TRUE(store->list_review("another-campaign", 100).value().empty());
+
+  // Released: on if the action stands, held again if it awaits its confirmation.
+  EXPECT_EQ(store->release_review(third.action_id, t0 + 6min).value(), 2);   // confirmed -> queued
+  EXPECT_EQ(store->release_review(second.action_id, t0 + 6min).value(), 2);  // pending -> held
+  EXPECT_EQ(outbox(*store, "queued").size(), 6u);
+  EXPECT_EQ(outbox(*store, "held").size(), 2u);
+  EXPECT_EQ(confirm(*store, "tok-w4", t0 + 7min).outcome, ConfirmOutcome::confirmed);
+  EXPECT_EQ(outbox(*store, "queued").size(), 8u);
+  // Rejected: never sent, and a second decision finds nothing.
+  EXPECT_EQ(store->reject_review(items.value()[0].action_id, t0 + 8min).value(), 2);
+  EXPECT_EQ(outbox(*store, "rejected").size(), 2u);
+  auto again = store->reject_review(items.value()[0].action_id, t0 + 9min);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, ErrorKind::not_found);
+  EXPECT_EQ(store->release_review(999999, t0).error().kind, ErrorKind::not_found);
+}
+
+TEST_P(OutboxSuite, WithoutAWrittenPartOrWithTheRuleOffNothingIsHeld) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const auto t0 = at("2026-11-25T09:00:00Z");
+  for (int i = 0; i < 5; ++i) {
+    NewAction a = written_action("t" + std::to_string(i), "p" + std::to_string(i) + "@example.org", "fp", t0);
+    a.written_part.reset();  // the campaign's own text only
+    EXPECT_FALSE(record(*store, a).held_for_review);
+    NewAction off = written_action("o" + std::to_string(i), "q" + std::to_string(i) + "@example.org", "fp", t0);
+    off.written_part->hold_from_people = 0;
+    EXPECT_FALSE(record(*store, off).held_for_review);
+  }
+  EXPECT_TRUE(outbox(*store, "review").empty());
+  NewAction bad = written_action("b", "b@example.org", "", t0);
+  EXPECT_EQ(store->record_action_sync(std::move(bad)).error().kind, ErrorKind::bad_request);
+}
+
 TEST(StoreSqliteErrors, ResultCodesMapToErrorKinds) {
   EXPECT_EQ(sqlite::error_kind_of(SQLITE_BUSY), ErrorKind::unavailable);
   EXPECT_EQ(sqlite::error_kind_of(SQLITE_BUSY_SNAPSHOT), ErrorKind::unavailable);

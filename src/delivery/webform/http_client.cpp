@@ -147,18 +147,24 @@ HttpResult HttpSession::get(const std::string& url) {
 }
 
 HttpResult HttpSession::post(const std::string& url, const std::string& body, const std::string& content_type,
-                             const std::string& referer) {
+                             const std::string& referer, const std::vector<std::string>& extra) {
   CURL* c = impl_->curl.get();
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, body.c_str());
-  curl_easy_setopt(c, CURLOPT_REFERER, referer.c_str());
+  if (!referer.empty()) curl_easy_setopt(c, CURLOPT_REFERER, referer.c_str());
   std::unique_ptr<curl_slist, FreeList> headers(curl_slist_append(nullptr, ("Content-Type: " + content_type).c_str()));
   // libcurl would send "Expect: 100-continue" for larger bodies and wait for an answer many
   // small sites never give; browsers do not send it.
   if (curl_slist* more = curl_slist_append(headers.get(), "Expect:"); more != nullptr) {
     (void)headers.release();
     headers.reset(more);
+  }
+  for (const auto& h : extra) {
+    if (curl_slist* more = curl_slist_append(headers.get(), h.c_str()); more != nullptr) {
+      (void)headers.release();
+      headers.reset(more);
+    }
   }
   auto result = impl_->perform(url, headers.get());
   curl_easy_setopt(c, CURLOPT_REFERER, nullptr);

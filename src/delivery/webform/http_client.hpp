@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "common/config.hpp"
 #include "common/result.hpp"
@@ -50,8 +51,9 @@ class HttpSession {
   HttpResult get(const std::string& url);
   // POST of a ready body, e.g. application/x-www-form-urlencoded; a 301/302/303 answer is
   // followed with GET, as browsers do.
+  // `headers` are extra "Name: value" lines (a webhook's signature).
   HttpResult post(const std::string& url, const std::string& body, const std::string& content_type,
-                  const std::string& referer);
+                  const std::string& referer, const std::vector<std::string>& headers = {});
 
  private:
   struct Impl;

@@ -8,7 +8,17 @@
 namespace twinning::http::handlers {
 
 void add_action_routes(Router& router, app::App& app) {
-  router.add("POST", "/{campaign}/{lang}/action", [&app](Request& req, Respond respond) {
+  // A fresh proof-of-work challenge for app.js (app/proof_of_work.hpp): never cached.
+  router.add("GET", "/pow", [&app](Request&, Respond respond) {
+    const auto* pow = app.proof_of_work();
+    nlohmann::json body = {{"bits", pow == nullptr ? 0 : pow->bits()}};
+    if (pow != nullptr && pow->bits() > 0) body["challenge"] = pow->challenge(app.now());
+    Response res = json_response(200, body.dump());
+    res.set_header("Cache-Control", "no-store");
+    respond(std::move(res));
+  });
+
+  router.add("POST", "/{campaign}/{lang}/action", proof_of_work_first(app, [&app](Request& req, Respond respond) {
     auto site = app.site();
     const auto* entry = site->find(std::string(req.param("campaign")));
     const std::string lang(req.param("lang"));
@@ -33,14 +43,16 @@ void add_action_routes(Router& router, app::App& app) {
 
     const bool json = wants_json(req);
     const std::string campaign_id = entry->campaign.id;
+    store::NewAction action = app::to_record(input.value(), entry->campaign, lang, now);
+    finish_action(app, req, action);
     app.store().record_action(
-        app::to_record(input.value(), entry->campaign, lang, now),
+        std::move(action),
         // Runs on the store's writer thread once the action is durable; `site` keeps the
         // pages it reads alive even if a reload replaced them meanwhile.
-        [&app, site, entry, json, lang, campaign_id, respond = std::move(respond),
-         req_copy = Request{req.method, req.target, req.path, req.query, req.headers, {}, req.client_ip, req.params}](
+        [&app, site, entry, json, lang, campaign_id, respond = std::move(respond), fields = std::move(fields).value(),
+         req_copy = without_body(req)](
             Result<store::Recorded> recorded) {
-          if (!recorded.ok()) return respond(render_error(app, &req_copy, recorded.error()));
+          if (!recorded.ok()) return respond(not_recorded(app, req_copy, *entry, lang, "action", fields, recorded.error()));
           const auto& r = recorded.value();
           const auto& t = site->catalogs().get(lang);
           if (json) {
@@ -54,7 +66,7 @@ void add_action_routes(Router& router, app::App& app) {
           respond(redirect(303, render::campaign_path(campaign_id, lang) + "thanks?r=" +
                                     (r.duplicate ? "duplicate" : "recorded")));
         });
-  });
+  }));
 }
 
 }  // namespace twinning::http::handlers

@@ -126,7 +126,7 @@ void add_call_routes(Router& router, app::App& app) {
         // On the store's writer thread once the count is durable (or refused at once on this one);
         // `site` keeps the catalogs alive across a reload meanwhile.
         [&app, site, json, lang, outcome, back, respond = std::move(respond),
-         req_copy = Request{req.method, req.target, req.path, req.query, req.headers, {}, req.client_ip, req.params}](
+         req_copy = without_body(req)](
             Result<void> counted) {
           if (!counted.ok()) return respond(render_error(app, &req_copy, counted.error()));
           const std::string id(domain::call_outcome_id(outcome));

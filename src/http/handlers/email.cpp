@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "app/email_action.hpp"
+#include "app/review.hpp"
 #include "http/form.hpp"
 #include "http/handlers/handlers.hpp"
+#include "http/same_origin.hpp"
 #include "mail/display.hpp"
 #include "mail/links.hpp"
 #include "render/text.hpp"
@@ -70,13 +72,15 @@ void add_email_routes(Router& router, app::App& app) {
   router.add("POST", "/{campaign}/{lang}/email/open/{via}", [&app](Request& req, Respond respond) {
     auto site = app.site();
     if (auto links = own_mail_links(*site, req); !links.ok()) return respond(render_error(app, &req, links.error()));
+    // Another site's beacons would inflate the counts.
+    if (auto same = check_same_origin(req, site->base_url()); !same.ok()) return respond(render_error(app, &req, same.error()));
     count_own_mail(app, req);
     Response res = Response::text(204, "");
     res.set_header("Cache-Control", "no-store");
     respond(std::move(res));
   });
 
-  router.add("POST", "/{campaign}/{lang}/email", [&app](Request& req, Respond respond) {
+  router.add("POST", "/{campaign}/{lang}/email", proof_of_work_first(app, [&app](Request& req, Respond respond) {
     auto site = app.site();
     const auto* entry = site->find(std::string(req.param("campaign")));
     const std::string lang(req.param("lang"));
@@ -107,12 +111,14 @@ void add_email_routes(Router& router, app::App& app) {
     const bool json = wants_json(req);
     const std::string email = input.value().supporter.email;
     const auto hours = std::chrono::duration_cast<std::chrono::hours>(app.settings().mail.confirmation_ttl).count();
+    prepared.value().action.written_part = app::written_part(input.value(), app.settings().review);
+    finish_action(app, req, prepared.value().action);
     app.store().record_action(
         std::move(prepared.value().action),
-        [&app, site, json, lang, email, hours, respond = std::move(respond),
-         req_copy = Request{req.method, req.target, req.path, req.query, req.headers, {}, req.client_ip, req.params}](
+        [&app, site, entry, json, lang, email, hours, respond = std::move(respond), fields = std::move(fields).value(),
+         req_copy = without_body(req)](
             Result<store::Recorded> recorded) {
-          if (!recorded.ok()) return respond(render_error(app, &req_copy, recorded.error()));
+          if (!recorded.ok()) return respond(not_recorded(app, req_copy, *entry, lang, "email", fields, recorded.error()));
           const auto& r = recorded.value();
           app.wake_delivery();  // the confirmation mail is queued
           const auto& words = site->catalogs().get(lang);
@@ -133,7 +139,7 @@ void add_email_routes(Router& router, app::App& app) {
           n.paragraphs = {text};
           respond(page(app, 202, lang, n));
         });
-  });
+  }));
 
   router.add("GET", "/confirm/{token}", [&app](Request& req, Respond respond) {
     const std::string token(req.param("token"));

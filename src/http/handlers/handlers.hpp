@@ -28,7 +28,17 @@ Response redirect(unsigned status, const std::string& location);
 // "We have recorded your action for <campaign title>." in `lang`.
 std::string recorded_text(const app::CampaignEntry& entry, const std::string& lang, const i18n::Catalog& t);
 
-// The fields of a form POST, form-encoded or JSON (415 for anything else).
+// The request without its body: what an answer given later (on the store's thread) may still read.
+Request without_body(const Request& req);
+
+// The campaign and language of the path of an action on `channel`: when the campaign does not
+// exist, lacks the language or the channel, or is not open for actions, answers `respond` and
+// returns null.
+const app::CampaignEntry* open_campaign_for(app::App& app, const app::Site& site, const Request& req,
+                                            const Respond& respond, std::string& lang, domain::Channel channel);
+
+// The fields of a form POST, form-encoded or JSON (415 for anything else); 403 for a browser's
+// cross-site post (http/same_origin.hpp).
 Result<std::vector<std::pair<std::string, std::string>>> parse_action_body(app::App& app, const Request& req);
 
 // Answers a form whose fields have problems: JSON listing them, or the campaign page again with
@@ -36,6 +46,21 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_action_body(app::
 void answer_invalid(app::App& app, const Request& req, const app::CampaignEntry& entry, const std::string& lang,
                     const std::string& form, const std::vector<std::pair<std::string, std::string>>& fields,
                     const std::vector<app::FieldError>& problems, const Respond& respond);
+
+// Wraps a form's handler: a request with a valid proof of work (app/proof_of_work.hpp) goes
+// straight on, one without waits out the fallback delay first (no JavaScript is not an error).
+Handler proof_of_work_first(app::App& app, Handler handler);
+
+// Adds what every action carries to one about to be recorded: the supporters' rate limits
+// (app/rate_limit.hpp) and the webhook messages (app/webhooks.hpp).
+void finish_action(app::App& app, const Request& req, store::NewAction& action);
+
+// The answer to a form whose action the store did not record. A rate limit gets the campaign page
+// again with the values kept and the limit explained in the visitor's language (429 and
+// Retry-After; JSON for fetch), never a dead end; any other error is render_error's.
+Response not_recorded(app::App& app, const Request& req, const app::CampaignEntry& entry, const std::string& lang,
+                      const std::string& form, const std::vector<std::pair<std::string, std::string>>& fields,
+                      const Error& error);
 
 // The campaign page with its call block rendered for the caller the query names (from, zone, tz),
 // or the pre-rendered `page` as it is when the query names none.
@@ -50,5 +75,10 @@ void add_share_routes(Router& router, app::App& app);
 void add_webform_routes(Router& router, app::App& app);
 void add_call_routes(Router& router, app::App& app);
 void add_petition_routes(Router& router, app::App& app);
+void add_api_routes(Router& router, app::App& app);
+void add_letter_routes(Router& router, app::App& app);
+void add_progress_routes(Router& router, app::App& app);
+// The review queue's organizer pages (admin_review.cpp).
+void add_admin_review_routes(Router& router, app::App& app);
 
 }  // namespace twinning::http::handlers

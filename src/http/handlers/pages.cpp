@@ -58,6 +58,22 @@ void add_page_routes(Router& router, app::App& app) {
     respond(std::move(res));
   });
 
+  // The page the embed snippet (static/embed.js) frames on organizers' sites: the action section
+  // and the form. Which sites may frame it is the CSP's frame-ancestors (settings embed_origins).
+  router.add("GET", "/{campaign}/{lang}/embed", [&app](Request& req, Respond respond) {
+    auto site = app.site();
+    const auto* entry = site->find(std::string(req.param("campaign")));
+    if (entry == nullptr) return not_found(app, req, respond);
+    const std::string lang(req.param("lang"));
+    const bool closed = !entry->campaign.open_at(app.now());
+    const auto& pages = closed ? entry->closed_embeds : entry->open_embeds;
+    auto it = pages.find(lang);
+    if (it == pages.end()) return not_found(app, req, respond);
+    Response res = asset_response(req, it->second, kRevalidate);
+    res.set_header("Content-Language", lang);
+    respond(std::move(res));
+  });
+
   // Where the plain form lands after a POST (303), so a reload does not post again.
   router.add("GET", "/{campaign}/{lang}/thanks", [&app](Request& req, Respond respond) {
     auto site = app.site();

@@ -11,6 +11,7 @@
 
 #include "app/petition.hpp"
 #include "http/handlers/handlers.hpp"
+#include "http/handlers/timed_cache.hpp"
 #include "render/text.hpp"
 
 namespace twinning::http::handlers {
@@ -32,10 +33,6 @@ const app::CampaignEntry* petition_campaign(app::App& app, const app::Site& site
   return entry;
 }
 
-Request copy_of(const Request& req) {
-  return Request{req.method, req.target, req.path, req.query, req.headers, {}, req.client_ip, req.params};
-}
-
 Response notice_page(const app::Site& site, const std::string& lang, unsigned status, std::string title,
                      std::string text) {
   render::Notice n;
@@ -52,33 +49,25 @@ class CounterCache {
  public:
   Result<app::Asset> get(app::App& app, const app::CampaignEntry& entry, const std::string& lang,
                          const i18n::Catalog& words) {
-    const auto now = app.now();
-    const auto key = entry.campaign.id + "/" + lang;
-    {
-      std::lock_guard lock(mu_);
-      if (auto it = cache_.find(key); it != cache_.end() && now < it->second.first) return it->second.second;
-    }
-    auto count = app.store().count_signatures(entry.campaign.id);
-    if (!count.ok()) return count.error();
-    auto signers = app.store().latest_signers(entry.campaign.id, kListedSigners);
-    if (!signers.ok()) return signers.error();
-    auto text = app::signed_count_text(words.get("petition.count"), lang, count.value());
-    if (!text.ok()) return text.error();
-    nlohmann::json listed = nlohmann::json::array();
-    for (const auto& s : signers.value()) listed.push_back({{"first_name", s.first_name}, {"country", s.country}});
-    const nlohmann::json body = {{"count", count.value()},
-                                 {"goal", entry.campaign.petition.goal},
-                                 {"text", text.value()},
-                                 {"signers", listed}};
-    app::Asset asset = app::make_asset(body.dump(), "application/json");
-    std::lock_guard lock(mu_);
-    cache_[key] = {now + kCounterFresh, asset};
-    return asset;
+    return cache_.get(entry.campaign.id + "/" + lang, app.now(), [&]() -> Result<app::Asset> {
+      auto count = app.store().count_signatures(entry.campaign.id);
+      if (!count.ok()) return count.error();
+      auto signers = app.store().latest_signers(entry.campaign.id, kListedSigners);
+      if (!signers.ok()) return signers.error();
+      auto text = app::signed_count_text(words.get("petition.count"), lang, count.value());
+      if (!text.ok()) return text.error();
+      nlohmann::json listed = nlohmann::json::array();
+      for (const auto& s : signers.value()) listed.push_back({{"first_name", s.first_name}, {"country", s.country}});
+      const nlohmann::json body = {{"count", count.value()},
+                                   {"goal", entry.campaign.petition.goal},
+                                   {"text", text.value()},
+                                   {"signers", listed}};
+      return app::make_asset(body.dump(), "application/json");
+    });
   }
 
  private:
-  std::mutex mu_;
-  std::map<std::string, std::pair<std::chrono::sys_seconds, app::Asset>> cache_;
+  TimedCache<app::Asset> cache_{kCounterFresh};
 };
 
 }  // namespace
@@ -121,7 +110,7 @@ void add_petition_routes(Router& router, app::App& app) {
     respond(std::move(res));
   });
 
-  router.add("POST", "/{campaign}/{lang}/petition", [&app](Request& req, Respond respond) {
+  router.add("POST", "/{campaign}/{lang}/petition", proof_of_work_first(app, [&app](Request& req, Respond respond) {
     auto site = app.site();
     std::string lang;
     const auto* entry = petition_campaign(app, *site, req, respond, lang);
@@ -144,12 +133,14 @@ void add_petition_routes(Router& router, app::App& app) {
     if (!prepared.ok()) return respond(render_error(app, &req, prepared.error()));
     const bool json = wants_json(req);
     const std::string email = input.value().supporter.email;
+    finish_action(app, req, prepared.value().action);
     app.store().record_action(
         std::move(prepared.value().action),
         // On the store's writer thread once the signature is durable (see action.cpp).
-        [&app, site, json, lang, email, respond = std::move(respond), req_copy = copy_of(req)](
+        [&app, site, entry, json, lang, email, respond = std::move(respond), fields = std::move(fields).value(),
+         req_copy = without_body(req)](
             Result<store::Recorded> recorded) {
-          if (!recorded.ok()) return respond(render_error(app, &req_copy, recorded.error()));
+          if (!recorded.ok()) return respond(not_recorded(app, req_copy, *entry, lang, "petition", fields, recorded.error()));
           const auto& r = recorded.value();
           const auto& w = site->catalogs().get(lang);
           // The same answer whether the earlier signature is confirmed or not, and nothing about it.
@@ -174,7 +165,7 @@ void add_petition_routes(Router& router, app::App& app) {
           }
           respond(notice_page(*site, lang, 202, w.get("confirm.pending.title"), text));
         });
-  });
+  }));
 }
 
 }  // namespace twinning::http::handlers

@@ -1,10 +1,13 @@
 #include "http/handlers/handlers.hpp"
+#include "http/handlers/organizer_auth.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "app/action.hpp"
 #include "http/error_status.hpp"
+#include "app/webhooks.hpp"
 #include "http/form.hpp"
+#include "http/same_origin.hpp"
 #include "i18n/catalog.hpp"
 #include "render/text.hpp"
 
@@ -19,14 +22,48 @@ void add_routes(Router& router, app::App& app) {
   add_webform_routes(router, app);
   add_call_routes(router, app);
   add_petition_routes(router, app);
+  add_admin_routes(router, app);
+  add_api_routes(router, app);
+  add_letter_routes(router, app);
+  add_progress_routes(router, app);
+  add_admin_review_routes(router, app);
+}
+
+namespace {
+
+// The fields of a form body, form-encoded or JSON, as sent.
+Result<app::Fields> body_fields(app::App& app, const Request& req) {
+  const auto content_type = req.header("Content-Type").value_or("");
+  if (content_type.find("application/x-www-form-urlencoded") == 0) return parse_form(req.body, app.settings().limits);
+  if (content_type.find("application/json") == 0) return app::fields_from_json(req.body);
+  return Error::make(ErrorKind::unsupported_media_type,
+                     "send the form as application/x-www-form-urlencoded or application/json");
+}
+
+}  // namespace
+
+Request without_body(const Request& req) {
+  return Request{req.method, req.target, req.path, req.query, req.headers, {}, req.client_ip, req.params};
+}
+
+const app::CampaignEntry* open_campaign_for(app::App& app, const app::Site& site, const Request& req,
+                                            const Respond& respond, std::string& lang, domain::Channel channel) {
+  const auto* entry = site.find(std::string(req.param("campaign")));
+  lang = std::string(req.param("lang"));
+  if (entry == nullptr || !entry->campaign.has_language(lang) || !entry->campaign.channel_enabled(channel)) {
+    respond(render_error(app, &req, Error::make(ErrorKind::not_found, "no such campaign, language or channel")));
+    return nullptr;
+  }
+  if (!entry->campaign.open_at(app.now())) {
+    respond(render_error(app, &req, Error::make(ErrorKind::campaign_closed, "this campaign is not open for actions")));
+    return nullptr;
+  }
+  return entry;
 }
 
 Result<app::Fields> parse_action_body(app::App& app, const Request& req) {
-  const auto content_type = req.header("Content-Type").value_or("");
-  Result<app::Fields> fields = Error::make(ErrorKind::unsupported_media_type,
-                                           "send the form as application/x-www-form-urlencoded or application/json");
-  if (content_type.find("application/x-www-form-urlencoded") == 0) fields = parse_form(req.body, app.settings().limits);
-  if (content_type.find("application/json") == 0) fields = app::fields_from_json(req.body);
+  if (auto same = check_same_origin(req, app.site()->base_url()); !same.ok()) return same.error();
+  auto fields = body_fields(app, req);
   if (!fields.ok()) return fields;
   return app::without_honeypot(std::move(fields).value());
 }
@@ -143,6 +180,65 @@ void answer_invalid(app::App& app, const Request& req, const app::CampaignEntry&
   respond(std::move(res));
 }
 
+Handler proof_of_work_first(app::App& app, Handler handler) {
+  return [&app, handler = std::move(handler)](Request& req, Respond respond) {
+    const auto* pow = app.proof_of_work();
+    if (pow == nullptr || pow->bits() == 0) return handler(req, std::move(respond));
+    // The body is read here only to find the proof; the handler reads it again and reports any
+    // problem with it (the proof's fields are dropped there, like the honeypot).
+    auto fields = body_fields(app, req);
+    if (!fields.ok()) return handler(req, std::move(respond));
+    std::string challenge, solution, key;
+    for (const auto& [name, value] : fields.value()) {
+      if (name == app::kPowChallengeField) challenge = value;
+      if (name == app::kPowSolutionField) solution = value;
+      if (name == "idempotency_key") key = value;
+    }
+    if (pow->verify(challenge, solution, key, app.now()) == app::ProofOfWork::Outcome::valid) {
+      return handler(req, std::move(respond));
+    }
+    // No proof (no JavaScript, an old browser) or a false one: handled, only later.
+    auto kept = std::make_shared<Request>(std::move(req));
+    auto answer = std::make_shared<Respond>(std::move(respond));
+    if (!app.defer(pow->fallback_delay(), [handler, kept, answer] { handler(*kept, std::move(*answer)); })) {
+      (*answer)(render_error(app, kept.get(),
+                             Error::make(ErrorKind::unavailable, "many forms are waiting; please send yours again in a minute")));
+    }
+  };
+}
+
+void finish_action(app::App& app, const Request& req, store::NewAction& action) {
+  if (const auto* limiter = app.rate_limiter()) limiter->add_checks(action, req.client_ip);
+  for (auto& m : app::webhook_messages(app.settings().webhooks, action)) action.messages.push_back(std::move(m));
+}
+
+Response not_recorded(app::App& app, const Request& req, const app::CampaignEntry& entry, const std::string& lang,
+                      const std::string& form, const app::Fields& fields, const Error& error) {
+  if (error.kind != ErrorKind::rate_limited) return render_error(app, &req, error);
+  auto site = app.site();
+  const auto& t = site->catalogs().get(lang);
+  const long wait = app::retry_after_seconds(error);
+  const std::string rule = error.field.empty() ? "per_address" : error.field;
+  const std::string text =
+      render::fill(t.get("error.rate_limited." + rule), {{"minutes", std::to_string((wait + 59) / 60)}});
+  Response res;
+  if (wants_json(req)) {
+    res = json_response(429, nlohmann::json{{"error", "rate_limited"}, {"rule", rule}, {"message", text}}.dump());
+  } else {
+    render::FormState state;
+    state.form = form;
+    for (const auto& [k, v] : fields) state.values[k] = v;
+    state.errors.emplace_back("errors", text);  // links to the summary itself: no one field is wrong
+    auto html = site->pages().campaign(entry.campaign, site->catalogs(), lang, site->base_url(), false, state);
+    if (!html.ok()) return render_error(app, &req, html.error());
+    res = Response::text(429, std::move(html).value(), "text/html; charset=utf-8");
+    res.set_header("Content-Language", lang);
+    res.set_header("Cache-Control", "no-store");
+  }
+  res.set_header("Retry-After", std::to_string(wait));
+  return res;
+}
+
 Response render_error(app::App& app, const Request* req, const Error& error) {
   const unsigned status = http_status(error.kind);
   if (req != nullptr && wants_json(*req)) {
@@ -172,6 +268,12 @@ Response render_error(app::App& app, const Request* req, const Error& error) {
     case ErrorKind::rate_limited:
       n.title = t.get("error.title");
       n.paragraphs = {t.get("error.rate_limited")};
+      break;
+    case ErrorKind::unauthorized:
+    case ErrorKind::forbidden:
+      n.title = t.get("error.title");
+      n.paragraphs = {t.get("error.forbidden")};
+      if (!error.message.empty()) n.errors = {error.message};
       break;
     case ErrorKind::unavailable:
       n.title = t.get("error.title");

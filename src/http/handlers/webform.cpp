@@ -9,37 +9,11 @@
 
 namespace twinning::http::handlers {
 
-namespace {
-
-// The campaign and language of the path when both exist and the campaign has the web-form
-// channel; otherwise the answer has been given.
-const app::CampaignEntry* webform_campaign(app::App& app, const app::Site& site, Request& req, const Respond& respond,
-                                           std::string& lang) {
-  const auto* entry = site.find(std::string(req.param("campaign")));
-  lang = std::string(req.param("lang"));
-  if (entry == nullptr || !entry->campaign.has_language(lang) ||
-      !entry->campaign.channel_enabled(domain::Channel::webform)) {
-    respond(render_error(app, &req, Error::make(ErrorKind::not_found, "no such campaign, language or channel")));
-    return nullptr;
-  }
-  if (!entry->campaign.open_at(app.now())) {
-    respond(render_error(app, &req, Error::make(ErrorKind::campaign_closed, "this campaign is not open for actions")));
-    return nullptr;
-  }
-  return entry;
-}
-
-Request copy_of(const Request& req) {
-  return Request{req.method, req.target, req.path, req.query, req.headers, {}, req.client_ip, req.params};
-}
-
-}  // namespace
-
 void add_webform_routes(Router& router, app::App& app) {
-  router.add("POST", "/{campaign}/{lang}/webform/{target}/done", [&app](Request& req, Respond respond) {
+  router.add("POST", "/{campaign}/{lang}/webform/{target}/done", proof_of_work_first(app, [&app](Request& req, Respond respond) {
     auto site = app.site();
     std::string lang;
-    const auto* entry = webform_campaign(app, *site, req, respond, lang);
+    const auto* entry = open_campaign_for(app, *site, req, respond, lang, domain::Channel::webform);
     if (entry == nullptr) return;
     const std::string target(req.param("target"));
     const auto* t = entry->campaign.find_target(target);
@@ -56,12 +30,15 @@ void add_webform_routes(Router& router, app::App& app) {
     }
     const bool json = wants_json(req);
     const std::string campaign_id = entry->campaign.id;
+    store::NewAction action = app::to_record(input.value(), entry->campaign, lang, app.now());
+    finish_action(app, req, action);
     app.store().record_action(
-        app::to_record(input.value(), entry->campaign, lang, app.now()),
+        std::move(action),
         // On the store's writer thread once the action is durable (see action.cpp).
-        [&app, site, entry, json, lang, campaign_id, respond = std::move(respond), req_copy = copy_of(req)](
+        [&app, site, entry, json, lang, campaign_id, respond = std::move(respond), fields = std::move(fields).value(),
+         req_copy = without_body(req)](
             Result<store::Recorded> recorded) {
-          if (!recorded.ok()) return respond(render_error(app, &req_copy, recorded.error()));
+          if (!recorded.ok()) return respond(not_recorded(app, req_copy, *entry, lang, "webform", fields, recorded.error()));
           const auto& r = recorded.value();
           const auto& words = site->catalogs().get(lang);
           if (json) {
@@ -74,12 +51,12 @@ void add_webform_routes(Router& router, app::App& app) {
           respond(redirect(303, render::campaign_path(campaign_id, lang) + "thanks?r=" +
                                     (r.duplicate ? "duplicate" : "recorded")));
         });
-  });
+  }));
 
-  router.add("POST", "/{campaign}/{lang}/webform", [&app](Request& req, Respond respond) {
+  router.add("POST", "/{campaign}/{lang}/webform", proof_of_work_first(app, [&app](Request& req, Respond respond) {
     auto site = app.site();
     std::string lang;
-    const auto* entry = webform_campaign(app, *site, req, respond, lang);
+    const auto* entry = open_campaign_for(app, *site, req, respond, lang, domain::Channel::webform);
     if (entry == nullptr) return;
     auto fields = parse_action_body(app, req);
     if (!fields.ok()) return respond(render_error(app, &req, fields.error()));
@@ -112,11 +89,13 @@ void add_webform_routes(Router& router, app::App& app) {
     const bool json = wants_json(req);
     const std::string email = input.value().email;
     const std::size_t forms = prepared.value().forms;
+    finish_action(app, req, prepared.value().action);
     app.store().record_action(
         std::move(prepared.value().action),
-        [&app, site, json, lang, email, forms, respond = std::move(respond), req_copy = copy_of(req)](
+        [&app, site, entry, json, lang, email, forms, respond = std::move(respond), fields = std::move(fields).value(),
+         req_copy = without_body(req)](
             Result<store::Recorded> recorded) {
-          if (!recorded.ok()) return respond(render_error(app, &req_copy, recorded.error()));
+          if (!recorded.ok()) return respond(not_recorded(app, req_copy, *entry, lang, "webform", fields, recorded.error()));
           const auto& r = recorded.value();
           app.wake_delivery();  // the confirmation mail is queued
           const auto& w = site->catalogs().get(lang);
@@ -141,7 +120,7 @@ void add_webform_routes(Router& router, app::App& app) {
           res.set_header("Cache-Control", "no-store");
           respond(std::move(res));
         });
-  });
+  }));
 }
 
 }  // namespace twinning::http::handlers

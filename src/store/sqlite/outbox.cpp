@@ -225,6 +225,20 @@ Result<void> SqliteStore::insert_outbox(const OutboxMessage& m, std::optional<st
   return q.run();
 }
 
+Result<std::int64_t> SqliteStore::queue_messages(const std::vector<OutboxMessage>& messages, TimePoint now) {
+  if (auto e = invalid_time(now, "now")) return *e;
+  for (const auto& m : messages) {
+    if (auto e = invalid(m, "a message to queue")) return *e;
+  }
+  const std::string when = format_time(now);
+  return write<std::int64_t>([&]() -> Result<std::int64_t> {
+    for (const auto& m : messages) {
+      if (auto r = insert_outbox(m, std::nullopt, std::nullopt, kStateQueued, when); !r.ok()) return r.error();
+    }
+    return static_cast<std::int64_t>(messages.size());
+  });
+}
+
 Error SqliteStore::not_changed(std::int64_t id, std::string_view expected) {
   auto q = w_.state_of.use();
   const std::string which = "outbox message " + std::to_string(id);
@@ -279,6 +293,7 @@ Result<ConfirmResult> SqliteStore::confirm_in_transaction(const std::string& tok
     if (auto r = q.run(); !r.ok()) return r.error();
     result.messages = q.changes();
   }
+  if (auto r = count_pending_of(id, expired ? "expired" : "confirmed"); !r.ok()) return r.error();
   {
     auto q = actions.use();
     if (auto r = q.bind_all(id, when); !r.ok()) return r.error();
@@ -300,6 +315,7 @@ Result<std::int64_t> SqliteStore::expire_unconfirmed(TimePoint now) {
       if (auto r = q.run(); !r.ok()) return r.error();
       messages = q.changes();
     }
+    if (auto r = count_pending_expiring(when); !r.ok()) return r.error();
     auto q = w_.expire_actions_all.use();
     if (auto r = q.bind_all(when); !r.ok()) return r.error();
     if (auto r = q.run(); !r.ok()) return r.error();

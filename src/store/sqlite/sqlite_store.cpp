@@ -49,6 +49,9 @@ std::optional<Error> invalid(const NewAction& a) {
     return Error::make(ErrorKind::bad_request, "the consent's time is out of range", "given_at");
   }
   if (auto e = invalid_signature(a)) return e;
+  if (auto e = invalid_letter_request(a)) return e;
+  if (auto e = invalid_rate_checks(a)) return e;
+  if (auto e = invalid_written_part(a)) return e;
   return invalid_outbox_parts(a);
 }
 
@@ -186,6 +189,10 @@ Result<void> SqliteStore::prepare_writes() {
   if (auto r = prepare_all(db, entries); !r.ok()) return r;
   if (auto r = prepare_outbox_writes(); !r.ok()) return r;
   if (auto r = prepare_signature_writes(); !r.ok()) return r;
+  if (auto r = prepare_counter_writes(); !r.ok()) return r;
+  if (auto r = prepare_letter_writes(); !r.ok()) return r;
+  if (auto r = prepare_rate_writes(); !r.ok()) return r;
+  if (auto r = prepare_review_writes(); !r.ok()) return r;
   return prepare_event_writes();
 }
 
@@ -209,6 +216,9 @@ Result<void> SqliteStore::prepare_reads() {
   if (auto r = prepare_all(db, entries); !r.ok()) return r;
   if (auto r = prepare_outbox_reads(); !r.ok()) return r;
   if (auto r = prepare_signature_reads(); !r.ok()) return r;
+  if (auto r = prepare_counter_reads(); !r.ok()) return r;
+  if (auto r = prepare_letter_reads(); !r.ok()) return r;
+  if (auto r = prepare_review_reads(); !r.ok()) return r;
   return prepare_event_reads();
 }
 
@@ -358,6 +368,7 @@ Result<Recorded> SqliteStore::write_one(const NewAction& a) {
       return r;
     }
   }
+  if (auto r = take_rate_limits(a); !r.ok()) return r.error();
   const std::string created = format_time(a.created_at);
 
   std::int64_t supporter_id = 0;
@@ -390,11 +401,22 @@ Result<Recorded> SqliteStore::write_one(const NewAction& a) {
     if (!id.ok()) return id.error();
     action_id = id.value();
   }
+  if (auto r = count_new_action(a, status); !r.ok()) return r.error();
 
+  // The same written text from many people within minutes: held for an organizer (review.cpp).
+  bool review = false;
+  if (a.written_part) {
+    auto held = record_written_part(a, action_id);
+    if (!held.ok()) return held.error();
+    review = held.value();
+  }
   // Held messages carry the confirmation so that confirm() finds them; queued ones are due now.
-  const char* message_state = a.confirmation ? kStateHeld : kStateQueued;
+  const char* message_state = review ? kStateReview : a.confirmation ? kStateHeld : kStateQueued;
   for (const OutboxMessage& m : a.messages) {
     if (auto r = insert_outbox(m, action_id, confirmation_id, message_state, created); !r.ok()) return r.error();
+  }
+  if (review) {
+    if (auto r = hold_for_review(a); !r.ok()) return r.error();
   }
 
   const struct {
@@ -410,13 +432,18 @@ Result<Recorded> SqliteStore::write_one(const NewAction& a) {
   if (a.signature) {
     if (auto r = insert_signature(a, action_id, created); !r.ok()) return r.error();
   }
+  if (a.letter_request) {
+    if (auto r = insert_letter_request(a, action_id); !r.ok()) return r.error();
+  }
 
   {
     auto q = w_.insert_key.use();
     if (auto r = q.bind_all(a.idempotency_key, a.request_hash, action_id, created); !r.ok()) return r.error();
     if (auto r = q.run(); !r.ok()) return r.error();
   }
-  return Recorded{action_id, false, status, confirmation->mailed};
+  Recorded recorded{action_id, false, status, confirmation->mailed};
+  recorded.held_for_review = review;
+  return recorded;
 }
 
 Result<void> SqliteStore::insert_consent(std::int64_t supporter_id, std::int64_t action_id, const NewAction& a,

@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "store/api_store.hpp"
+#include "store/organizer_store.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/store.hpp"
 
@@ -61,8 +63,15 @@ std::optional<Error> invalid_time(TimePoint t, const char* field);
 std::optional<Error> invalid_outbox_parts(const NewAction& a);
 // The signature of an action, if it has one, checked before it is queued (signatures.cpp).
 std::optional<Error> invalid_signature(const NewAction& a);
+// The letter request of an action, if it has one (letters.cpp).
+std::optional<Error> invalid_letter_request(const NewAction& a);
+// The rate checks of an action (rate_limits.cpp).
+std::optional<Error> invalid_rate_checks(const NewAction& a);
+// The written part of an action (review.cpp).
+std::optional<Error> invalid_written_part(const NewAction& a);
+inline constexpr const char* kStateReview = "review";
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public ApiStore, public OrganizerStore {
  public:
   SqliteStore(std::filesystem::path file, SqliteOptions options) : file_(std::move(file)), options_(options) {}
   SqliteStore(const SqliteStore&) = delete;
@@ -108,7 +117,51 @@ class SqliteStore final : public Store {
   Result<std::vector<EventCount>> count_events(const EventFilter& filter) override;
 
   Result<std::int64_t> count_signatures(const std::string& campaign) override;
+  Result<std::vector<LetterRequestRow>> list_letter_requests(const LetterRequestFilter& filter) override;
+  Result<std::int64_t> mark_letters_printed(const std::vector<std::int64_t>& action_ids, TimePoint now) override;
+  Result<std::vector<ReviewItem>> list_review(const std::string& campaign, std::size_t limit) override;
+  Result<std::int64_t> queue_messages(const std::vector<OutboxMessage>& messages, TimePoint now) override;
+  Result<std::int64_t> release_review(std::int64_t action_id, TimePoint now) override;
+  Result<std::int64_t> reject_review(std::int64_t action_id, TimePoint now) override;
   Result<std::vector<PublicSigner>> latest_signers(const std::string& campaign, std::size_t limit) override;
+
+  // Organizer accounts, sessions, the login rate limit (OrganizerStore): organizers.cpp; the
+  // action counters: counters.cpp.
+  Result<OrganizerUser> add_organizer(const NewOrganizer& user) override;
+  Result<std::vector<OrganizerUser>> list_organizers() override;
+  Result<std::optional<OrganizerUser>> find_organizer(const std::string& email) override;
+  Result<void> remove_organizer(const std::string& email) override;
+  Result<void> create_session(const NewSession& session) override;
+  Result<std::optional<SessionRow>> find_session(const std::string& token_hash) override;
+  Result<void> touch_session(const std::string& token_hash, TimePoint now) override;
+  Result<void> delete_session(const std::string& token_hash) override;
+  Result<std::int64_t> purge_sessions(TimePoint expires_before, TimePoint idle_before) override;
+  Result<LoginFailures> login_failures(const std::string& key, TimePoint window_start) override;
+  Result<void> add_login_failure(const std::vector<std::string>& keys, TimePoint window_start) override;
+  Result<void> clear_login_failures(const std::string& key) override;
+  Result<std::vector<ActionTally>> tally_actions(const std::string& campaign, TallyBy by) override;
+  Result<std::vector<DeliveryFailure>> delivery_failures(const std::string& campaign, std::size_t limit) override;
+  Result<std::int64_t> count_delivery_failures(const std::string& campaign) override;
+
+  // The organizer API, exports and privacy (ApiStore): api_keys.cpp and privacy.cpp.
+  Result<std::int64_t> add_api_key(const NewApiKey& key) override;
+  Result<void> revoke_api_key(std::int64_t id, TimePoint now) override;
+  Result<std::vector<ApiKeyRow>> list_api_keys() override;
+  Result<std::optional<ApiKeyRow>> find_api_key(const std::string& prefix) override;
+  Result<RecordPage<PersonRecord>> people(const RecordQuery& query) override;
+  Result<std::optional<PersonRecord>> person(std::int64_t id) override;
+  Result<RecordPage<ActionRecord>> actions(const std::string& campaign, const std::vector<std::string>& channels,
+                                           const RecordQuery& query) override;
+  Result<std::optional<ActionRecord>> action(const std::string& campaign, std::int64_t id) override;
+  Result<RecordPage<SignatureRecord>> signatures(const std::string& campaign, const RecordQuery& query) override;
+  Result<std::optional<SignatureRecord>> signature(const std::string& campaign, std::int64_t id) override;
+  Result<void> each_person(const std::string& campaign, const std::function<bool(const PersonRecord&)>& row) override;
+  Result<void> each_action(const std::string& campaign, const std::function<bool(const ActionRecord&)>& row) override;
+  Result<void> each_signature(const std::string& campaign,
+                              const std::function<bool(const SignatureRecord&)>& row) override;
+  Result<std::optional<PersonData>> person_data(const std::string& email) override;
+  Result<EraseResult> erase_person(const std::string& email, TimePoint now) override;
+  Result<EraseResult> anonymize_inactive(TimePoint cutoff, TimePoint now) override;
 
  private:
   struct Pending {
@@ -138,6 +191,12 @@ class SqliteStore final : public Store {
     Statement mark_sent, mark_retry, mark_failed, flag, requeue_sending, state_of, requeue_one, set_paused;
     Statement add_event;
     Statement find_signature, drop_signature, insert_signature;
+    // Action counters (counters.cpp): every write or status change of an action moves them.
+    Statement count_action, pending_groups_of, pending_groups_expiring;
+    Statement insert_letter_request, mark_letter_printed;
+    Statement rate_count, rate_add, rate_expire;
+    Statement insert_written, same_text_people, hold_same_text, action_status_of, release_one_review,
+        reject_one_review;
   };
   struct ReadStatements {
     Statement list_all, list_campaign, list_channel, list_campaign_channel;
@@ -145,6 +204,9 @@ class SqliteStore final : public Store {
     Statement list_outbox_all, list_outbox_state, outbox_by_message_id, outbox_paused, flagged;
     Statement count_events_campaign, count_events_channel;
     Statement count_signatures, latest_signers;
+    Statement tally_day_channel, tally_channel, tally_target, tally_country;
+    Statement list_letter_requests;
+    Statement list_review_all, list_review_campaign;
   };
 
   Result<void> prepare_writes();
@@ -158,10 +220,31 @@ class SqliteStore final : public Store {
   // The statements of petition signatures (signatures.cpp).
   Result<void> prepare_signature_writes();
   Result<void> prepare_signature_reads();
+  // The statements of letter requests (letters.cpp).
+  Result<void> prepare_letter_writes();
+  Result<void> prepare_letter_reads();
+  Result<void> insert_letter_request(const NewAction& a, std::int64_t action_id);
+  // The rate limits (rate_limits.cpp): refused when one is reached, else each counted once.
+  Result<void> prepare_rate_writes();
+  Result<void> take_rate_limits(const NewAction& a);
+  // The review queue (review.cpp): the written part stored; true when the action is to be held.
+  Result<void> prepare_review_writes();
+  Result<void> prepare_review_reads();
+  Result<bool> record_written_part(const NewAction& a, std::int64_t action_id);
+  Result<void> hold_for_review(const NewAction& a);
   // Inside write_one, before anything is written: true when the campaign already has a live
   // signature with the action's email_key (an expired one is removed here so the person can sign).
   Result<bool> already_signed(const NewAction& a);
   Result<void> insert_signature(const NewAction& a, std::int64_t action_id, const std::string& created);
+  // The action counters (counters.cpp), called inside the transaction that writes the action or
+  // changes its status, before the change: a new action of `status`, or the pending actions of a
+  // confirmation (or all whose confirmation expired by `now`) about to become `to`.
+  Result<void> prepare_counter_writes();
+  Result<void> prepare_counter_reads();
+  Result<void> count_new_action(const NewAction& a, const char* status);
+  Result<void> count_pending_of(std::int64_t confirmation_id, const char* to);
+  Result<void> count_pending_expiring(const std::string& now);
+  Result<void> move_pending(Statement::Use& groups, const char* to);
   // The writer's job: sums the events waiting and writes them in one transaction.
   void write_pending_events();
   void run_writer();
@@ -189,6 +272,8 @@ class SqliteStore final : public Store {
   Error not_changed(std::int64_t id, std::string_view expected);
   Result<std::vector<OutboxRow>> claim(TimePoint now, const ClaimRules& rules);
   Result<ConfirmResult> confirm_in_transaction(const std::string& token_hash, TimePoint now);
+  // After an erasure (privacy.cpp): secure_delete off again and the WAL checkpointed into the file.
+  Result<void> clear_erased_pages();
 
   const std::filesystem::path file_;
   const SqliteOptions options_;
