@@ -1,6 +1,7 @@
 // Organizer sign-in: GET/POST /admin/login, POST /admin/logout, and require_organizer, which every
 // organizer page calls first. The rules (passwords, sessions, CSRF, rate limit) are in
 // app/organizer_auth; this file only moves them in and out of HTTP: cookies, forms, statuses.
+#include <charconv>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -255,6 +256,14 @@ Response page(app::App& app, const std::string& name, const nlohmann::json& data
   auto pages = admin_pages(app.settings());
   if (!pages.ok()) return Response::text(500, "The organizer pages are missing; the server log says why.\n");
   return html(pages.value()->render(name, data), status, pages.value());
+}
+
+std::optional<std::int64_t> path_id(const Request& req, std::string_view name) {
+  std::int64_t id = 0;
+  const std::string_view text = req.param(name);
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 nlohmann::json user_json(const Organizer& who) {

@@ -1,7 +1,10 @@
 #pragma once
 // Shared by the organizer handlers (admin.cpp, admin_dashboard.cpp): the pages and how they are
 // answered. Other handler files use organizer_auth.hpp.
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +20,8 @@ namespace twinning::http::handlers::admin {
 Response page(app::App& app, const std::string& name, const nlohmann::json& data, unsigned status = 200);
 // What the layout shows of the signed-in organizer (name, role, the sign-out form's CSRF token).
 nlohmann::json user_json(const Organizer& who);
+// The positive whole number in path parameter `name` ("/admin/review/{id}/..."), if it is one.
+std::optional<std::int64_t> path_id(const Request& req, std::string_view name);
 // A short plain page for refusals (401, 403, 415...), in the organizer layout, signed out.
 Response refusal(app::App& app, unsigned status, const std::string& title, const std::string& text);
 

@@ -3,7 +3,6 @@
 // lists (app/dashboard.hpp); this file only turns it into the templates' data.
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 
 #include "app/dashboard.hpp"
 #include "http/handlers/admin_common.hpp"
@@ -134,20 +133,18 @@ void campaign(app::App& app, Request& req, const Respond& respond) {
 void retry(app::App& app, Request& req, const Respond& respond) {
   auto who = require_organizer(app, req, respond, store::OrganizerRole::organizer);
   if (!who) return;
-  std::int64_t id = 0;
-  const std::string text(req.param("id"));
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+  const auto id = admin::path_id(req, "id");
+  if (!id) {
     return respond(admin::refusal(app, 404, "No such message", "No outbox message has this number."));
   }
-  if (auto r = app.store().outbox_requeue(id, app.now()); !r.ok()) {
+  if (auto r = app.store().outbox_requeue(*id, app.now()); !r.ok()) {
     if (r.error().kind == ErrorKind::not_found) {
       return respond(admin::refusal(app, 404, "No such message", "No outbox message has this number."));
     }
     if (r.error().kind == ErrorKind::conflict) return respond(admin::refusal(app, 409, "Not retried", r.error().message));
     return respond(store_failure(app, r.error()));
   }
-  spdlog::info("organizer {} queued outbox message {} again", who->user.id, id);
+  spdlog::info("organizer {} queued outbox message {} again", who->user.id, *id);
   app.wake_delivery();
   const std::string back = safe_next(std::string(find_field(who->form, "back").value_or("/admin")));
   respond(redirect(303, back));

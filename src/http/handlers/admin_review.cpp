@@ -4,7 +4,6 @@
 // require_organizer). The same store calls as `twinning review`.
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 
 #include "http/handlers/admin_common.hpp"
 #include "http/handlers/handlers.hpp"
@@ -40,13 +39,11 @@ void list(app::App& app, Request& req, const Respond& respond) {
 void decide(app::App& app, Request& req, const Respond& respond, bool release) {
   auto who = require_organizer(app, req, respond, store::OrganizerRole::organizer);
   if (!who) return;
-  std::int64_t id = 0;
-  const std::string text(req.param("id"));
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+  const auto id = admin::path_id(req, "id");
+  if (!id) {
     return respond(admin::refusal(app, 404, "Nothing to review", "No action has this number."));
   }
-  auto moved = release ? app.store().release_review(id, app.now()) : app.store().reject_review(id, app.now());
+  auto moved = release ? app.store().release_review(*id, app.now()) : app.store().reject_review(*id, app.now());
   if (!moved.ok()) {
     if (moved.error().kind == ErrorKind::not_found) {
       return respond(admin::refusal(app, 404, "Nothing to review", moved.error().message));
@@ -54,7 +51,7 @@ void decide(app::App& app, Request& req, const Respond& respond, bool release) {
     return respond(render_error(app, &req, moved.error()));
   }
   spdlog::info("organizer {} {} the {} message(s) of action {} held for review", who->user.id,
-               release ? "released" : "rejected", moved.value(), id);
+               release ? "released" : "rejected", moved.value(), *id);
   if (release) app.wake_delivery();
   respond(redirect(303, "/admin/review"));
 }

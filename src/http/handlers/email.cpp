@@ -16,11 +16,7 @@ namespace twinning::http::handlers {
 namespace {
 
 Response page(app::App& app, unsigned status, const std::string& lang, const render::Notice& n) {
-  auto site = app.site();
-  Response res = Response::text(status, site->pages().notice(site->catalogs(), lang, n), "text/html; charset=utf-8");
-  res.set_header("Content-Language", lang);
-  res.set_header("Cache-Control", "no-store");
-  return res;
+  return notice_response(*app.site(), lang, status, n);
 }
 
 // The ways "send it from my own mail" can be used, as counted (event kind own_mail.<via>).

@@ -28,6 +28,9 @@ Response redirect(unsigned status, const std::string& location);
 // "We have recorded your action for <campaign title>." in `lang`.
 std::string recorded_text(const app::CampaignEntry& entry, const std::string& lang, const i18n::Catalog& t);
 
+// A notice page (render::Notice) in `lang` with `status`, never cached: the answers to forms.
+Response notice_response(const app::Site& site, const std::string& lang, unsigned status, const render::Notice& n);
+
 // The request without its body: what an answer given later (on the store's thread) may still read.
 Request without_body(const Request& req);
 

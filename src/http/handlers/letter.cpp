@@ -85,10 +85,7 @@ void add_letter_routes(Router& router, app::App& app) {
           n.paragraphs = {text};
           n.link_href = render::campaign_path(campaign_id, lang) + "#channel-letter";
           n.link_text = w.get("thanks.back");
-          Response res = Response::text(202, site->pages().notice(site->catalogs(), lang, n), "text/html; charset=utf-8");
-          res.set_header("Content-Language", lang);
-          res.set_header("Cache-Control", "no-store");
-          respond(std::move(res));
+          respond(notice_response(*site, lang, 202, n));
         });
   }));
 }

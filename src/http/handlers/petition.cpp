@@ -38,10 +38,7 @@ Response notice_page(const app::Site& site, const std::string& lang, unsigned st
   render::Notice n;
   n.title = std::move(title);
   n.paragraphs = {std::move(text)};
-  Response res = Response::text(status, site.pages().notice(site.catalogs(), lang, n), "text/html; charset=utf-8");
-  res.set_header("Content-Language", lang);
-  res.set_header("Cache-Control", "no-store");
-  return res;
+  return notice_response(site, lang, status, n);
 }
 
 // The counter's JSON, built at most every kCounterFresh per campaign and language.

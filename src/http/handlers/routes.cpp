@@ -42,6 +42,13 @@ Result<app::Fields> body_fields(app::App& app, const Request& req) {
 
 }  // namespace
 
+Response notice_response(const app::Site& site, const std::string& lang, unsigned status, const render::Notice& n) {
+  Response res = Response::text(status, site.pages().notice(site.catalogs(), lang, n), "text/html; charset=utf-8");
+  res.set_header("Content-Language", lang);
+  res.set_header("Cache-Control", "no-store");
+  return res;
+}
+
 Request without_body(const Request& req) {
   return Request{req.method, req.target, req.path, req.query, req.headers, {}, req.client_ip, req.params};
 }

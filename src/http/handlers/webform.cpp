@@ -81,10 +81,7 @@ void add_webform_routes(Router& router, app::App& app) {
       n.paragraphs = {text};
       n.link_href = render::campaign_path(entry->campaign.id, lang) + "#channel-webform";
       n.link_text = words.get("thanks.back");
-      Response res = Response::text(404, site->pages().notice(site->catalogs(), lang, n), "text/html; charset=utf-8");
-      res.set_header("Content-Language", lang);
-      res.set_header("Cache-Control", "no-store");
-      return respond(std::move(res));
+      return respond(notice_response(*site, lang, 404, n));
     }
     const bool json = wants_json(req);
     const std::string email = input.value().email;
@@ -115,10 +112,7 @@ void add_webform_routes(Router& router, app::App& app) {
           render::Notice n;
           n.title = w.get("confirm.pending.title");
           n.paragraphs = {text};
-          Response res = Response::text(202, site->pages().notice(site->catalogs(), lang, n), "text/html; charset=utf-8");
-          res.set_header("Content-Language", lang);
-          res.set_header("Cache-Control", "no-store");
-          respond(std::move(res));
+          respond(notice_response(*site, lang, 202, n));
         });
   }));
 }
